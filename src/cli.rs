@@ -1,0 +1,389 @@
+//! Command-line interface: argument definitions and the commands. Arguments are parsed by clap,
+//! then validated (dates, paths, config) before anything is touched. Data goes to stdout, logs
+//! and progress to stderr.
+
+pub mod identity;
+pub mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::config::{Config, RawConfig};
+use crate::ingest::{self, ScanOptions};
+use crate::pipeline::{self, ProposalRules, State};
+use crate::source::maildir::MaildirSource;
+use crate::source::mbox::MboxSource;
+use crate::store::Store;
+
+/// dealwatch: keeps a salesperson's pipeline honest from what their mailbox already holds.
+///
+/// It reads mail passively (Maildir, mbox, IMAP with EXAMINE and BODY.PEEK only), finds the
+/// quotes you send and the requests you receive, links the replies, and proposes how each deal
+/// stands: open, on hold, won, lost, or vanished. You decide.
+#[derive(Debug, Parser)]
+#[command(name = "dealwatch", version, about, long_about)]
+pub struct Cli {
+    /// Configuration file (TOML); see config/dealwatch.sample.toml.
+    #[arg(long, global = true, env = "DEALWATCH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// SQLite database; default from the config, else dealwatch.sqlite in the XDG data dir.
+    #[arg(long, global = true, env = "DEALWATCH_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// "Now" for everything this command decides (RFC 3339 or YYYY-MM-DD); default: the clock.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// More logs (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a local mailbox (Maildir or mbox) into the database.
+    Scan(ScanArgs),
+    /// List opportunities with their state and proposal.
+    #[command(alias = "opps", alias = "list")]
+    Opportunities(ListArgs),
+    /// Show one opportunity's timeline and history.
+    Show {
+        /// Opportunity id.
+        id: i64,
+    },
+    /// Apply the current proposal of an opportunity.
+    Accept {
+        /// Opportunity id.
+        id: i64,
+    },
+    /// Reject the current proposal (it is not proposed again for the same evidence).
+    Reject {
+        /// Opportunity id.
+        id: i64,
+    },
+    /// Close an opportunity yourself.
+    Close {
+        /// Opportunity id.
+        id: i64,
+        /// The closure.
+        #[arg(long = "as", value_enum)]
+        state: ClosedAs,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who got the order (for lost).
+        #[arg(long)]
+        competitor: Option<String>,
+    },
+    /// Put an opportunity on hold, optionally until a date.
+    Hold {
+        /// Opportunity id.
+        id: i64,
+        /// Revisit date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<NaiveDate>,
+    },
+    /// Reopen an opportunity.
+    Reopen {
+        /// Opportunity id.
+        id: i64,
+    },
+    /// Grade the detector on a labeled mailbox (labels.json + mail/), as a user would before
+    /// trusting it.
+    Eval {
+        /// Corpus folder holding labels.json and mail/ (or a Maildir next to labels.json).
+        #[arg(long)]
+        corpus: PathBuf,
+    },
+    /// Sync status per source and folder.
+    Status,
+    /// Run the whole job on the sample mailbox shipped with dealwatch, in a temporary database.
+    Demo {
+        /// The sample mailbox (default: samples/mailbox of the source tree).
+        #[arg(long)]
+        mailbox: Option<PathBuf>,
+    },
+}
+
+/// `scan` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// A Maildir tree (fs layout INBOX/cur, Sent/cur, or Maildir++ cur/, .Sent/cur).
+    #[arg(long, value_name = "DIR", conflicts_with = "mbox", required_unless_present = "mbox")]
+    pub maildir: Option<PathBuf>,
+    /// An mbox file (Thunderbird, Google Takeout).
+    #[arg(long, value_name = "FILE")]
+    pub mbox: Option<PathBuf>,
+}
+
+/// `opportunities` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this state (effective: the proposal counts for open ones).
+    #[arg(long, value_enum)]
+    pub state: Option<StateArg>,
+}
+
+/// A state on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StateArg {
+    /// open
+    Open,
+    /// on hold
+    #[value(name = "on_hold", alias = "on-hold")]
+    OnHold,
+    /// won
+    Won,
+    /// lost
+    Lost,
+    /// vanished
+    Vanished,
+}
+
+impl From<StateArg> for State {
+    fn from(s: StateArg) -> State {
+        match s {
+            StateArg::Open => State::Open,
+            StateArg::OnHold => State::OnHold,
+            StateArg::Won => State::Won,
+            StateArg::Lost => State::Lost,
+            StateArg::Vanished => State::Vanished,
+        }
+    }
+}
+
+/// The three closures.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ClosedAs {
+    /// Accepted.
+    Won,
+    /// Another supplier got it.
+    Lost,
+    /// Nobody got it.
+    Vanished,
+}
+
+/// Sets up logging to stderr.
+pub fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("dealwatch={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Everything a command needs: config, clock, database path.
+pub struct Context {
+    /// The configuration.
+    pub config: Config,
+    /// "Now".
+    pub clock: Box<dyn Clock>,
+    /// The database file.
+    pub db_path: PathBuf,
+    /// Whether "now" was fixed with `--as-of`.
+    pub as_of_given: bool,
+}
+
+impl Context {
+    /// Builds the context from the global options.
+    pub fn new(cli: &Cli) -> Result<Context> {
+        let config = match &cli.config {
+            Some(p) => RawConfig::load(p)?,
+            None => RawConfig::default(),
+        };
+        let clock: Box<dyn Clock> = match &cli.as_of {
+            Some(t) => Box::new(FixedClock(parse_as_of(t)?)),
+            None => Box::new(SystemClock),
+        };
+        let db_path = cli
+            .db
+            .clone()
+            .or_else(|| config.database.path.clone())
+            .unwrap_or_else(default_db_path);
+        Ok(Context {
+            config,
+            clock,
+            db_path,
+            as_of_given: cli.as_of.is_some(),
+        })
+    }
+
+    /// Opens the database.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db_path)
+            .with_context(|| format!("cannot use database {}", self.db_path.display()))
+    }
+
+    /// Proposal settings.
+    pub fn rules(&self) -> ProposalRules {
+        ProposalRules { quiet_days: self.config.detect.quiet_days }
+    }
+}
+
+/// `--as-of`: RFC 3339, or a date (midnight UTC).
+pub fn parse_as_of(s: &str) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        && let Some(t) = d.and_hms_opt(0, 0, 0)
+    {
+        return Ok(t.and_utc());
+    }
+    bail!("invalid --as-of {s:?}: expected RFC 3339 (2026-03-02T09:00:00Z) or YYYY-MM-DD")
+}
+
+fn default_db_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("dealwatch").join("dealwatch.sqlite")
+}
+
+/// Runs a command.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::new(&cli)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match cli.command {
+        Command::Scan(args) => runtime.block_on(scan(&ctx, &args)),
+        Command::Opportunities(args) => output::list(&ctx, &args),
+        Command::Show { id } => output::show(&ctx, id),
+        Command::Accept { id } => decide::accept(&ctx, id),
+        Command::Reject { id } => decide::reject(&ctx, id),
+        Command::Close { id, state, reason, competitor } => {
+            decide::close(&ctx, id, state, reason, competitor)
+        }
+        Command::Hold { id, until } => decide::hold(&ctx, id, until),
+        Command::Reopen { id } => decide::reopen(&ctx, id),
+        Command::Eval { corpus } => runtime.block_on(eval::run(&ctx, &corpus)),
+        Command::Status => output::status(&ctx),
+        Command::Demo { mailbox } => runtime.block_on(demo(&ctx, mailbox)),
+    }
+}
+
+pub mod decide;
+pub mod eval;
+
+/// Scans a Maildir or mbox into the database.
+async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let max = ctx.config.detect.max_message_bytes;
+    let (stats, source_name) = match (&args.maildir, &args.mbox) {
+        (Some(dir), _) => {
+            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Maildir(dir))?;
+            let mut src = MaildirSource::open(dir, max)?;
+            (scan_with(ctx, &mut store, &mut src, &identity, "maildir").await?, "maildir")
+        }
+        (None, Some(file)) => {
+            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Mbox(file))?;
+            let mut src = MboxSource::open(file, max)?;
+            (scan_with(ctx, &mut store, &mut src, &identity, "mbox").await?, "mbox")
+        }
+        (None, None) => bail!("scan needs --maildir DIR or --mbox FILE"),
+    };
+    eprintln!(
+        "scanned {} messages from {source_name} ({} new, {} already known, {} degraded); {} linked, {} new opportunities",
+        stats.read, stats.stored, stats.known, stats.degraded, stats.link.linked, stats.link.created
+    );
+    Ok(())
+}
+
+/// Runs one scan of a source with the context's settings.
+pub async fn scan_with<S: crate::source::MailSource>(
+    ctx: &Context,
+    store: &mut Store,
+    src: &mut S,
+    identity: &crate::config::Identity,
+    source_name: &str,
+) -> Result<ingest::ScanStats> {
+    let opts = ScanOptions {
+        identity,
+        free_mail: &ctx.config.detect.free_mail_domains,
+        source_name,
+        now: ctx.clock.now(),
+        progress: std::io::stderr().is_terminal(),
+    };
+    ingest::scan(src, store, &opts)
+        .await
+        .with_context(|| format!("scan of {} failed", src.describe()))
+}
+
+/// Finds the sample mailbox: the flag, then beside the executable's source tree, then `./samples`.
+fn sample_mailbox(flag: Option<PathBuf>) -> Result<PathBuf> {
+    let candidates = flag.into_iter().chain([
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/mailbox"),
+        PathBuf::from("samples/mailbox"),
+    ]);
+    for c in candidates {
+        if c.is_dir() {
+            return Ok(c);
+        }
+    }
+    bail!("sample mailbox not found; pass --mailbox DIR")
+}
+
+/// `demo`: the main job on the shipped sample mailbox, in a temporary database.
+async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
+    let dir = sample_mailbox(mailbox)?;
+    let labels = dir.join("labels.json");
+    let as_of = if ctx.as_of_given {
+        ctx.clock.now()
+    } else {
+        eval::labels_as_of(&labels).unwrap_or_else(|_| ctx.clock.now())
+    };
+    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let demo_ctx = Context {
+        config: ctx.config.clone(),
+        clock: Box::new(FixedClock(as_of)),
+        db_path: tmp.path().join("demo.sqlite"),
+        as_of_given: true,
+    };
+    let mut store = demo_ctx.store()?;
+    let identity = identity::resolve(&demo_ctx.config, &store, identity::Hint::Maildir(&dir))?;
+    let mut src = MaildirSource::open(&dir, demo_ctx.config.detect.max_message_bytes)?;
+    let stats = scan_with(&demo_ctx, &mut store, &mut src, &identity, "maildir").await?;
+    println!(
+        "dealwatch demo: {} messages from {} scanned as of {}; {} opportunities found.\n",
+        stats.read,
+        dir.display(),
+        as_of.format("%Y-%m-%d %H:%M UTC"),
+        stats.link.created
+    );
+    output::print_table(&demo_ctx, &store, None)?;
+    println!("\nTry: dealwatch --db FILE scan --maildir {} then dealwatch --db FILE show 1", dir.display());
+    Ok(())
+}
+
+/// Loads an opportunity's proposal at the context's now.
+pub fn proposal_for(ctx: &Context, store: &Store, id: i64) -> Result<Option<pipeline::Proposal>> {
+    let opp = store.opportunity(id)?;
+    let msgs = store.opportunity_messages(id)?;
+    let rejected = store.rejections(id)?;
+    Ok(pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules()))
+}

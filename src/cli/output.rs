@@ -1,0 +1,268 @@
+//! What the read-only commands print: the opportunities table and JSON, one opportunity's
+//! timeline, the sync status.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{Context, ListArgs, proposal_for};
+use crate::pipeline::{Proposal, State};
+use crate::store::{OpportunityRow, Store};
+
+/// One opportunity as `opportunities --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct OpportunityJson {
+    /// Id.
+    pub id: i64,
+    /// Title (the quote's or request's subject).
+    pub title: String,
+    /// Recorded state.
+    pub state: &'static str,
+    /// What dealwatch proposes, if anything.
+    pub proposal: Option<ProposalJson>,
+    /// Customer organisation (domain, or address for free mail).
+    pub customer: String,
+    /// Customer contacts.
+    pub contacts: Vec<String>,
+    /// Our quote reference.
+    pub quote_ref: Option<String>,
+    /// Quote total.
+    pub amount: Option<f64>,
+    /// ISO 4217 currency.
+    pub currency: Option<String>,
+    /// Every linked Message-ID, with angle brackets.
+    pub message_ids: Vec<String>,
+    /// First message.
+    pub first_seen: String,
+    /// Last customer message.
+    pub last_inbound_at: Option<String>,
+    /// Last message of ours.
+    pub last_outbound_at: Option<String>,
+    /// Revisit date for on-hold opportunities.
+    pub revisit_on: Option<String>,
+}
+
+/// A proposal in JSON.
+#[derive(Debug, Serialize)]
+pub struct ProposalJson {
+    /// Proposed state.
+    pub state: &'static str,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// 0..1.
+    pub confidence: f32,
+    /// Evidence Message-ID.
+    pub evidence_message_id: Option<String>,
+    /// Evidence sentence.
+    pub evidence: Option<String>,
+    /// Evidence date.
+    pub evidence_date: Option<String>,
+    /// Revisit date (on hold).
+    pub revisit_on: Option<String>,
+}
+
+impl From<&Proposal> for ProposalJson {
+    fn from(p: &Proposal) -> Self {
+        ProposalJson {
+            state: p.state.as_str(),
+            reason: p.reason.clone(),
+            confidence: (p.confidence * 100.0).round() / 100.0,
+            evidence_message_id: p.evidence_message_id.clone(),
+            evidence: p.evidence.clone(),
+            evidence_date: p.evidence_date.clone(),
+            revisit_on: p.revisit_on.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// Every opportunity with its proposal at the context's now.
+pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<(OpportunityRow, Option<Proposal>, Vec<String>)>> {
+    let mut out = Vec::new();
+    for opp in store.opportunities()? {
+        let msgs = store.opportunity_messages(opp.id)?;
+        let rejected = store.rejections(opp.id)?;
+        let proposal = crate::pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules());
+        let ids = msgs.iter().map(|m| format!("<{}>", m.message_id)).collect();
+        out.push((opp, proposal, ids));
+    }
+    Ok(out)
+}
+
+fn effective(opp: &OpportunityRow, p: &Option<Proposal>) -> State {
+    let state = State::parse(&opp.state).unwrap_or(State::Open);
+    match (state, p) {
+        (State::Open, Some(p)) => p.state,
+        _ => state,
+    }
+}
+
+/// `opportunities`.
+pub fn list(ctx: &Context, args: &ListArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let filter = args.state.map(State::from);
+    if args.json {
+        let items: Vec<OpportunityJson> = collect(ctx, &store)?
+            .into_iter()
+            .filter(|(o, p, _)| filter.is_none_or(|f| effective(o, p) == f))
+            .map(|(o, p, ids)| OpportunityJson {
+                id: o.id,
+                state: State::parse(&o.state).unwrap_or(State::Open).as_str(),
+                proposal: p.as_ref().map(ProposalJson::from),
+                title: o.title,
+                customer: o.customer,
+                contacts: o.contacts,
+                quote_ref: o.quote_ref,
+                amount: o.amount,
+                currency: o.currency,
+                message_ids: ids,
+                first_seen: o.first_seen,
+                last_inbound_at: o.last_inbound_at,
+                last_outbound_at: o.last_outbound_at,
+                revisit_on: o.revisit_on,
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(());
+    }
+    print_table(ctx, &store, filter)
+}
+
+fn money(amount: Option<f64>, currency: &Option<String>) -> String {
+    match amount {
+        Some(a) => format!("{a:.2} {}", currency.as_deref().unwrap_or("")),
+        None => "-".to_string(),
+    }
+}
+
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Prints the opportunities table.
+pub fn print_table(ctx: &Context, store: &Store, filter: Option<State>) -> Result<()> {
+    let rows = collect(ctx, store)?;
+    println!(
+        "{:>4}  {:<9} {:<22} {:<26} {:<30} {:>14}",
+        "ID", "STATE", "PROPOSAL", "CUSTOMER", "TITLE", "AMOUNT"
+    );
+    let mut shown = 0;
+    for (o, p, _) in &rows {
+        if filter.is_some_and(|f| effective(o, p) != f) {
+            continue;
+        }
+        shown += 1;
+        let proposal = match p {
+            Some(p) => match p.revisit_on {
+                Some(d) if p.state == State::OnHold => format!("{} until {d}", p.state.as_str()),
+                _ => format!("{} ({:.0}%)", p.state.as_str(), p.confidence * 100.0),
+            },
+            None => "-".to_string(),
+        };
+        println!(
+            "{:>4}  {:<9} {:<22} {:<26} {:<30} {:>14}",
+            o.id,
+            o.state,
+            cut(&proposal, 22),
+            cut(&o.customer, 26),
+            cut(&o.title, 30),
+            money(o.amount, &o.currency)
+        );
+        if let Some(p) = p {
+            println!("      ↳ {}", cut(&p.reason, 110));
+            if let Some(e) = &p.evidence {
+                println!("        “{}”", cut(e, 108));
+            }
+        }
+    }
+    if shown == 0 {
+        println!("(no opportunities)");
+    }
+    Ok(())
+}
+
+/// `show ID`: the timeline and the history.
+pub fn show(ctx: &Context, id: i64) -> Result<()> {
+    let store = ctx.store()?;
+    let o = store.opportunity(id)?;
+    println!("#{} {}", o.id, o.title);
+    println!("customer: {}   contacts: {}", o.customer, o.contacts.join(", "));
+    println!(
+        "quote: {}   amount: {}   state: {}{}",
+        o.quote_ref.as_deref().unwrap_or("-"),
+        money(o.amount, &o.currency),
+        o.state,
+        o.revisit_on.as_deref().map(|d| format!(" (revisit {d})")).unwrap_or_default()
+    );
+    if let Some(p) = proposal_for(ctx, &store, id)? {
+        println!("proposal: {} ({:.0}%) — {}", p.state.as_str(), p.confidence * 100.0, p.reason);
+        if let Some(e) = &p.evidence {
+            println!("  evidence: “{}” {}", e, p.evidence_message_id.as_deref().unwrap_or(""));
+        }
+        println!("  apply with: dealwatch accept {id}   or: dealwatch reject {id}");
+    }
+    println!("\ntimeline:");
+    for m in store.opportunity_messages(id)? {
+        let arrow = match m.direction.as_str() {
+            "outbound" => "→",
+            "inbound" => "←",
+            "internal" => "↔",
+            _ => "?",
+        };
+        let kind = if m.auto_kind == "none" { String::new() } else { format!(" [{}]", m.auto_kind) };
+        println!(
+            "  {} {} {}{} {}",
+            m.date.as_deref().and_then(|d| d.get(..16)).unwrap_or("????-??-??"),
+            arrow,
+            cut(&m.from_addr, 32),
+            kind,
+            cut(&m.subject, 60)
+        );
+        let text = m.new_text.unwrap_or_default();
+        for line in text.lines().filter(|l| !l.trim().is_empty()).take(3) {
+            println!("        {}", cut(line.trim(), 100));
+        }
+    }
+    let history = store.history(id)?;
+    if !history.is_empty() {
+        println!("\nhistory:");
+        for h in history {
+            println!(
+                "  {} {} → {} by {}: {}",
+                h.at.get(..16).unwrap_or(&h.at),
+                h.from_state,
+                h.to_state,
+                h.actor,
+                h.reason
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `status`: per source and folder, the last sync, the UIDs seen, the last error.
+pub fn status(ctx: &Context) -> Result<()> {
+    let store = ctx.store()?;
+    let rows = store.positions()?;
+    println!("database: {} ({} messages)", ctx.db_path.display(), store.count_messages()?);
+    if rows.is_empty() {
+        println!("no IMAP folder synced yet");
+    }
+    for r in rows {
+        println!(
+            "{}/{}: uidvalidity {} last uid {} ({} messages); last sync {}; {}",
+            r.account,
+            r.folder,
+            r.uid_validity,
+            r.last_uid,
+            r.messages_seen,
+            r.last_sync_at.as_deref().unwrap_or("never"),
+            r.last_error.map(|e| format!("last error: {e}")).unwrap_or_else(|| "ok".into())
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,491 @@
+//! Configuration: a TOML file in kebab-case, read in two stages — [`RawConfig`] as written
+//! (unknown keys rejected) and [`Config`], validated, with defaults applied. Secrets are
+//! [`Secret`] references (an environment variable or a command), resolved only when used.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for dealwatch.
+    #[error("invalid config {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser said, first line only.
+        message: String,
+    },
+    /// A value is out of range or inconsistent.
+    #[error("invalid config: {0}")]
+    Invalid(String),
+    /// A secret could not be resolved.
+    #[error("cannot resolve secret {what}: {why}")]
+    Secret {
+        /// Which secret (never its value).
+        what: String,
+        /// Why.
+        why: String,
+    },
+}
+
+/// A secret reference: where to get a password or token when it is needed.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Secret {
+    /// Read from this environment variable.
+    Env(String),
+    /// Run this command (through `sh -c`) and take the first line of its output.
+    Command(String),
+}
+
+impl Secret {
+    /// Resolves the secret now. `what` names it in errors; the value and the command's
+    /// arguments never appear in an error or a log.
+    pub fn resolve(&self, what: &str) -> Result<String, ConfigError> {
+        let err = |why: String| ConfigError::Secret {
+            what: what.to_string(),
+            why,
+        };
+        match self {
+            Secret::Env(var) => std::env::var(var)
+                .map_err(|_| err(format!("environment variable {var} is not set"))),
+            Secret::Command(cmd) => {
+                let program = cmd.split_whitespace().next().unwrap_or("").to_string();
+                let out = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(cmd)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map_err(|e| err(format!("cannot run password command {program}: {e}")))?;
+                if !out.status.success() {
+                    return Err(err(format!(
+                        "password command {program} exited with {}",
+                        out.status
+                    )));
+                }
+                let text = String::from_utf8_lossy(&out.stdout);
+                let line = text.lines().next().unwrap_or("").trim_end().to_string();
+                if line.is_empty() {
+                    return Err(err(format!("password command {program} printed nothing")));
+                }
+                Ok(line)
+            }
+        }
+    }
+}
+
+/// How a connection is secured.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    #[default]
+    Implicit,
+    /// STARTTLS, mandatory: never falls back to plaintext.
+    Starttls,
+    /// No TLS: accepted for loopback hosts only.
+    None,
+}
+
+/// How to authenticate to IMAP.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMethod {
+    /// LOGIN with a password.
+    #[default]
+    Login,
+    /// SASL XOAUTH2 with an access token printed by `token.command`.
+    Xoauth2,
+}
+
+/// The whole file, as written.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawConfig {
+    /// Who "we" are.
+    #[serde(default)]
+    pub identity: Identity,
+    /// Where the database lives.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// Detector and proposal settings.
+    #[serde(default)]
+    pub detect: DetectConfig,
+    /// IMAP accounts by name.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, AccountConfig>,
+    /// Outgoing mail for digests and invitations.
+    pub smtp: Option<SmtpConfig>,
+    /// Weekly digests by name.
+    #[serde(default)]
+    pub digests: BTreeMap<String, DigestConfig>,
+    /// Follow-up meetings for won deals.
+    #[serde(default)]
+    pub followup: FollowupConfig,
+    /// The CalDAV calendar, if any.
+    pub calendar: Option<CalendarConfig>,
+}
+
+/// Our own addresses and domains: mail from them is outbound, between them internal.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Identity {
+    /// Our addresses (the salesperson's, colleagues').
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Our domains; their subdomains count as ours too.
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+impl Identity {
+    /// Whether nothing identifies us yet.
+    pub fn is_empty(&self) -> bool {
+        self.addresses.is_empty() && self.domains.is_empty()
+    }
+
+    /// Whether `addr` (any case) is one of ours, by address or by (sub)domain.
+    pub fn is_ours(&self, addr: &str) -> bool {
+        let addr = addr.trim().to_ascii_lowercase();
+        if self.addresses.iter().any(|a| a.eq_ignore_ascii_case(&addr)) {
+            return true;
+        }
+        let Some((_, domain)) = addr.rsplit_once('@') else {
+            return false;
+        };
+        self.domains.iter().any(|d| {
+            let d = d.trim().trim_start_matches('@').to_ascii_lowercase();
+            domain == d || domain.ends_with(&format!(".{d}"))
+        })
+    }
+}
+
+/// Database settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// SQLite file; default `dealwatch.sqlite` in the XDG data directory.
+    pub path: Option<PathBuf>,
+}
+
+/// Detector and proposal settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DetectConfig {
+    /// Days without a customer answer to our last message before proposing `vanished`.
+    #[serde(default = "default_quiet_days")]
+    pub quiet_days: u32,
+    /// Apply proposals at or above `auto-close-confidence` without asking.
+    #[serde(default)]
+    pub auto_close: bool,
+    /// Confidence threshold for `auto-close`.
+    #[serde(default = "default_auto_close_confidence")]
+    pub auto_close_confidence: f64,
+    /// Extra free-mail domains, where the customer is the address, not the domain.
+    #[serde(default)]
+    pub free_mail_domains: Vec<String>,
+    /// Messages larger than this many bytes are read partially and marked truncated.
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: usize,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        DetectConfig {
+            quiet_days: default_quiet_days(),
+            auto_close: false,
+            auto_close_confidence: default_auto_close_confidence(),
+            free_mail_domains: Vec::new(),
+            max_message_bytes: default_max_message_bytes(),
+        }
+    }
+}
+
+fn default_quiet_days() -> u32 {
+    30
+}
+fn default_auto_close_confidence() -> f64 {
+    0.9
+}
+fn default_max_message_bytes() -> usize {
+    16 * 1024 * 1024
+}
+
+/// One IMAP account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AccountConfig {
+    /// Server host name.
+    pub host: String,
+    /// Server port; default 993 (implicit TLS) or 143.
+    pub port: Option<u16>,
+    /// TLS mode.
+    #[serde(default)]
+    pub tls: TlsMode,
+    /// An extra trust root (PEM); certificates are always verified.
+    pub ca_file: Option<PathBuf>,
+    /// Login name.
+    pub username: String,
+    /// Password reference (LOGIN).
+    pub password: Option<Secret>,
+    /// Authentication method.
+    #[serde(default)]
+    pub auth: AuthMethod,
+    /// Access-token reference (XOAUTH2).
+    pub token: Option<Secret>,
+    /// Folders to watch; default INBOX and the sent folder.
+    pub folders: Option<Vec<String>>,
+    /// Polling interval where IDLE is missing.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u64,
+    /// IDLE is renewed after this many minutes at most.
+    #[serde(default = "default_idle_minutes")]
+    pub idle_renew_minutes: u64,
+    /// Read timeout on every command, in seconds.
+    #[serde(default = "default_timeout_seconds")]
+    pub timeout_seconds: u64,
+}
+
+fn default_poll_seconds() -> u64 {
+    300
+}
+fn default_idle_minutes() -> u64 {
+    25
+}
+fn default_timeout_seconds() -> u64 {
+    60
+}
+
+/// Outgoing mail server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Server host name.
+    pub host: String,
+    /// Server port; default 465 (implicit) or 587 (STARTTLS).
+    pub port: Option<u16>,
+    /// TLS mode.
+    #[serde(default)]
+    pub tls: TlsMode,
+    /// An extra trust root (PEM).
+    pub ca_file: Option<PathBuf>,
+    /// Login name; no AUTH when absent.
+    pub username: Option<String>,
+    /// Password reference.
+    pub password: Option<Secret>,
+    /// The From header, e.g. `dealwatch <claire@example.com>`.
+    pub from: String,
+}
+
+/// One weekly digest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DigestConfig {
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Accounts covered; default every account.
+    pub accounts: Option<Vec<String>>,
+    /// When, e.g. `mon 08:00`.
+    #[serde(default = "default_schedule")]
+    pub schedule: String,
+    /// IANA time zone of the schedule.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+fn default_schedule() -> String {
+    "mon 08:00".to_string()
+}
+fn default_timezone() -> String {
+    "UTC".to_string()
+}
+
+/// Follow-up meeting settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FollowupConfig {
+    /// Business days after the win.
+    #[serde(default = "default_after_days")]
+    pub after_business_days: u32,
+    /// Working hours, `HH:MM-HH:MM`.
+    #[serde(default = "default_working_hours")]
+    pub working_hours: String,
+    /// Working days, `mon`..`sun`.
+    #[serde(default = "default_working_days")]
+    pub working_days: Vec<String>,
+    /// Meeting length in minutes.
+    #[serde(default = "default_duration")]
+    pub duration_minutes: u32,
+    /// IANA time zone.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Invite the customer's contact too.
+    #[serde(default)]
+    pub invite_customer: bool,
+    /// Public holidays, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub holidays: Vec<String>,
+    /// Busy times as an ICS file or URL, used when no CalDAV calendar is configured.
+    pub busy_ics: Option<String>,
+    /// Internal attendees (addresses); default the identity's first address.
+    #[serde(default)]
+    pub attendees: Vec<String>,
+}
+
+impl Default for FollowupConfig {
+    fn default() -> Self {
+        FollowupConfig {
+            after_business_days: default_after_days(),
+            working_hours: default_working_hours(),
+            working_days: default_working_days(),
+            duration_minutes: default_duration(),
+            timezone: default_timezone(),
+            invite_customer: false,
+            holidays: Vec::new(),
+            busy_ics: None,
+            attendees: Vec::new(),
+        }
+    }
+}
+
+fn default_after_days() -> u32 {
+    5
+}
+fn default_working_hours() -> String {
+    "09:00-18:00".to_string()
+}
+fn default_working_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+fn default_duration() -> u32 {
+    45
+}
+
+/// A CalDAV calendar.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// The calendar collection URL.
+    pub caldav_url: String,
+    /// Login name.
+    pub username: Option<String>,
+    /// Password reference.
+    pub password: Option<Secret>,
+    /// An extra trust root (PEM).
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The validated configuration.
+pub type Config = RawConfig;
+
+impl RawConfig {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates config text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().lines().collect::<Vec<_>>().join(" ").trim().to_string(),
+        })?;
+        raw.validate()?;
+        Ok(raw)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        for a in &self.identity.addresses {
+            if !a.contains('@') {
+                return Err(ConfigError::Invalid(format!(
+                    "identity.addresses: {a:?} is not an email address"
+                )));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.detect.auto_close_confidence) {
+            return Err(ConfigError::Invalid(
+                "detect.auto-close-confidence must be between 0 and 1".into(),
+            ));
+        }
+        if self.detect.quiet_days == 0 {
+            return Err(ConfigError::Invalid("detect.quiet-days must be at least 1".into()));
+        }
+        for (name, acc) in &self.accounts {
+            if acc.tls == TlsMode::None && !is_loopback_host(&acc.host) {
+                return Err(ConfigError::Invalid(format!(
+                    "accounts.{name}: tls = \"none\" is accepted for loopback hosts only"
+                )));
+            }
+            match acc.auth {
+                AuthMethod::Login if acc.password.is_none() => {
+                    return Err(ConfigError::Invalid(format!(
+                        "accounts.{name}: password.env or password.command is required"
+                    )));
+                }
+                AuthMethod::Xoauth2 if acc.token.is_none() => {
+                    return Err(ConfigError::Invalid(format!(
+                        "accounts.{name}: auth = \"xoauth2\" needs token.command or token.env"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        if let Some(smtp) = &self.smtp
+            && smtp.tls == TlsMode::None
+            && !is_loopback_host(&smtp.host)
+        {
+            return Err(ConfigError::Invalid(
+                "smtp: tls = \"none\" is accepted for loopback hosts only".into(),
+            ));
+        }
+        for (name, d) in &self.digests {
+            if d.to.is_empty() {
+                return Err(ConfigError::Invalid(format!("digests.{name}.to is empty")));
+            }
+            if d.timezone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(ConfigError::Invalid(format!(
+                    "digests.{name}.timezone: unknown time zone {:?}",
+                    d.timezone
+                )));
+            }
+        }
+        if self.followup.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "followup.timezone: unknown time zone {:?}",
+                self.followup.timezone
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a host name or address is on the loopback interface.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

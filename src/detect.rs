@@ -1,0 +1,262 @@
+//! Pure per-message classification: [`Mail`] + who we are → [`Facts`]. No I/O, no clock.
+//!
+//! Direction comes from addresses, not folders. Automatic mail is recognised from headers,
+//! senders and subjects. Quotes are outbound, requests for quotes inbound; closure signals are
+//! read only in the new text of human (or decision-carrying automated) mail.
+
+pub mod auto;
+pub mod closure;
+pub mod lang;
+pub mod org;
+pub mod quote;
+
+use chrono::NaiveDate;
+
+use crate::config::Identity;
+use crate::mail::{Address, Mail};
+use auto::AutoKind;
+use closure::{Author, ClosureInput, ClosureSignal};
+use quote::Money;
+
+/// Who sent a message to whom, judged by address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From us to someone outside.
+    Outbound,
+    /// From outside to us.
+    Inbound,
+    /// Between our own addresses only.
+    Internal,
+    /// Sender unknown.
+    Unknown,
+}
+
+impl Direction {
+    /// Stable name for storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "outbound",
+            Direction::Inbound => "inbound",
+            Direction::Internal => "internal",
+            Direction::Unknown => "unknown",
+        }
+    }
+}
+
+/// What detection found in one message.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Direction by address.
+    pub direction: Direction,
+    /// Automatic mail kind, if any.
+    pub auto: AutoKind,
+    /// The main outside party: the sender of inbound mail, the first outside recipient of
+    /// outbound mail, the customer named in an internal forward of a request.
+    pub counterpart: Option<Address>,
+    /// The outside party's organisation key (domain, or address for free mail).
+    pub org: Option<String>,
+    /// Outside addresses involved (From/To/Cc), lowercased.
+    pub contacts: Vec<String>,
+    /// Reference tokens (quote references, consultation and order numbers) the message names.
+    pub refs: Vec<String>,
+    /// Our quote: the sentence or attachment that shows it.
+    pub quote: Option<String>,
+    /// The quote's total, for quotes.
+    pub amount: Option<Money>,
+    /// A customer's request for a quote: the sentence.
+    pub rfq: Option<String>,
+    /// A closure signal in the new text.
+    pub closure: Option<ClosureSignal>,
+    /// For out-of-office replies: the return date named.
+    pub ooo_until: Option<NaiveDate>,
+    /// Language guess of the new text.
+    pub lang: &'static str,
+}
+
+/// Classifies one message.
+pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
+    let from_ours = mail.from.as_ref().is_some_and(|a| identity.is_ours(&a.email));
+    let outside: Vec<&Address> = mail
+        .recipients()
+        .filter(|a| !identity.is_ours(&a.email))
+        .collect();
+    let direction = match (&mail.from, from_ours) {
+        (None, _) => Direction::Unknown,
+        (Some(_), true) if outside.is_empty() => Direction::Internal,
+        (Some(_), true) => Direction::Outbound,
+        (Some(_), false) => Direction::Inbound,
+    };
+    let auto = auto::classify(mail, direction);
+    let mut contacts: Vec<String> = mail
+        .from
+        .iter()
+        .chain(mail.recipients())
+        .filter(|a| !identity.is_ours(&a.email))
+        .map(|a| a.email.clone())
+        .collect();
+    contacts.dedup();
+    let mut facts = Facts {
+        direction,
+        auto,
+        counterpart: counterpart(mail, direction, &outside),
+        org: None,
+        contacts,
+        refs: Vec::new(),
+        quote: None,
+        amount: None,
+        rfq: None,
+        closure: None,
+        ooo_until: None,
+        lang: lang::detect_language(&mail.new_text),
+    };
+    if auto == AutoKind::Bulk || auto == AutoKind::Invitation {
+        return facts;
+    }
+    facts.refs = references(mail, direction);
+    match direction {
+        Direction::Outbound if auto == AutoKind::None => outbound(mail, &mut facts),
+        Direction::Inbound => inbound(mail, &mut facts),
+        Direction::Internal => internal(mail, identity, &mut facts),
+        _ => {}
+    }
+    facts.org = facts
+        .counterpart
+        .as_ref()
+        .map(|a| org::org_key(&a.email, free_mail));
+    facts
+}
+
+fn counterpart(mail: &Mail, direction: Direction, outside: &[&Address]) -> Option<Address> {
+    match direction {
+        Direction::Outbound => outside.first().map(|a| (*a).clone()),
+        Direction::Inbound => {
+            let from = mail.from.clone()?;
+            // Web forms and no-reply senders put the customer in Reply-To.
+            match &mail.reply_to {
+                Some(r) if auto::is_noreply(&from.email) || r.domain() == from.domain() => {
+                    Some(if auto::is_noreply(&from.email) { r.clone() } else { from })
+                }
+                _ => Some(from),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Reference tokens from the subject, the new text, the forwarded text and attachment names.
+fn references(mail: &Mail, direction: Direction) -> Vec<String> {
+    let mut refs = quote::find_quote_refs(&mail.subject);
+    let mut add = |text: &str| {
+        for r in quote::find_quote_refs(text) {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+    };
+    add(&mail.new_text);
+    if let Some(f) = &mail.forwarded {
+        add(f);
+    }
+    for a in &mail.attachments {
+        add(&a.name);
+        if direction == Direction::Outbound
+            && let Some(t) = &a.text
+        {
+            add(t);
+        }
+    }
+    for po in quote::po_numbers(&mail.new_text) {
+        if !refs.contains(&po) {
+            refs.push(po);
+        }
+    }
+    refs
+}
+
+fn attachment_names(mail: &Mail) -> Vec<String> {
+    mail.attachments.iter().map(|a| a.name.clone()).collect()
+}
+
+fn outbound(mail: &Mail, facts: &mut Facts) {
+    let quote_file = mail
+        .attachments
+        .iter()
+        .find(|a| quote::is_quote_attachment(&a.name));
+    let presents = quote::presents_quote(&mail.new_text);
+    let body_amount = quote::quote_amount(&mail.new_text);
+    facts.quote = match (quote_file, &presents) {
+        (Some(a), _) => Some(format!("attached quote {}", a.name)),
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) if body_amount.is_some() && !facts.refs.is_empty() => {
+            Some(format!("quote {} with its amount", facts.refs[0]))
+        }
+        _ => None,
+    };
+    if facts.quote.is_some() {
+        facts.amount = body_amount.or_else(|| {
+            let mut files: Vec<_> = mail.attachments.iter().filter(|a| a.text.is_some()).collect();
+            files.sort_by_key(|a| !quote::is_quote_attachment(&a.name));
+            files
+                .iter()
+                .find_map(|a| a.text.as_deref().and_then(quote::quote_amount))
+        });
+    }
+    facts.closure = signal(mail, Author::Us, &mail.new_text);
+}
+
+fn inbound(mail: &Mail, facts: &mut Facts) {
+    match facts.auto {
+        AutoKind::None => {
+            facts.rfq = quote::asks_for_quote(&mail.new_text)
+                .or_else(|| quote::asks_for_quote(&mail.subject));
+            let text = match &mail.forwarded {
+                Some(f) => format!("{}\n\n{}", mail.new_text, f),
+                None => mail.new_text.clone(),
+            };
+            facts.closure = signal(mail, Author::Customer, &text);
+        }
+        AutoKind::Notice => {
+            let text = if mail.new_text.is_empty() { &mail.text } else { &mail.new_text };
+            facts.closure = signal(mail, Author::Notice, text).or_else(|| {
+                (!quote::po_numbers(text).is_empty())
+                    .then(|| signal(mail, Author::Customer, text))
+                    .flatten()
+            });
+        }
+        AutoKind::AutoReply => {
+            if let Some(date) = mail.date {
+                facts.ooo_until = closure::out_of_office_return(&mail.text, date);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An internal forward of a customer's request (a web form, a mail sent to a shared address).
+fn internal(mail: &Mail, identity: &Identity, facts: &mut Facts) {
+    let Some(fwd) = &mail.forwarded else { return };
+    let Some(rfq) = quote::asks_for_quote(fwd) else {
+        return;
+    };
+    let customer = org::emails_in(fwd)
+        .into_iter()
+        .find(|e| !identity.is_ours(e) && !auto::is_noreply(e));
+    if let Some(email) = customer {
+        facts.rfq = Some(rfq);
+        facts.contacts.push(email.clone());
+        facts.counterpart = Some(Address { name: None, email });
+    }
+}
+
+fn signal(mail: &Mail, author: Author, text: &str) -> Option<ClosureSignal> {
+    let sent_at = mail.date?;
+    let names = attachment_names(mail);
+    closure::detect_closure(&ClosureInput {
+        new_text: text,
+        subject: &mail.subject_norm,
+        sent_at,
+        author,
+        attachment_names: &names,
+    })
+}

@@ -1,0 +1,184 @@
+//! The scan: drives a [`MailSource`] through parse → detect → store, then links what is new.
+//! Memory stays bounded: one batch of raw messages at a time.
+
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::Identity;
+use crate::detect::{self, Facts};
+use crate::mail::{Mail, parse};
+use crate::pipeline::StoredSignal;
+use crate::pipeline::link::{LinkStats, link_pending};
+use crate::source::{MailSource, RawMail, SourceError};
+use crate::store::{NewMessage, Store, StoreError};
+
+/// Why a scan stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The source failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a scan did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ScanStats {
+    /// Messages read from the source.
+    pub read: usize,
+    /// Messages skipped because their location was already stored.
+    pub known: usize,
+    /// Messages newly stored.
+    pub stored: usize,
+    /// Messages stored with defects.
+    pub degraded: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Linking.
+    pub link: LinkStats,
+}
+
+/// Options for a scan.
+pub struct ScanOptions<'a> {
+    /// Who we are.
+    pub identity: &'a Identity,
+    /// Extra free-mail domains.
+    pub free_mail: &'a [String],
+    /// The source's name in the database (`maildir`, `mbox`, or the account name).
+    pub source_name: &'a str,
+    /// "Now", for the positions' timestamps and for future-dated mail.
+    pub now: DateTime<Utc>,
+    /// Show a progress bar (when stderr is a terminal and the scan is long).
+    pub progress: bool,
+}
+
+/// The identity key of a stored message: lowercased Message-ID, or the content hash.
+pub fn message_key(mail: &Mail) -> String {
+    mail.message_id.to_lowercase()
+}
+
+/// Converts a parsed message and its facts into a row to store.
+pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> NewMessage {
+    let mut defects = mail.defects.clone();
+    let date = match (mail.date, raw.received_at) {
+        (Some(d), _) if d.with_timezone(&Utc) <= now + chrono::Duration::days(2) => Some(d.with_timezone(&Utc)),
+        (Some(_), received) => {
+            defects.push("Date in the future; using the delivery time".into());
+            received.or(Some(now))
+        }
+        (None, received) => received,
+    };
+    let keeps_text = facts.auto.is_answer() && facts.direction != detect::Direction::Unknown;
+    let mut new_text = mail.new_text.clone();
+    if let Some(f) = &mail.forwarded {
+        new_text.push_str("\n\n[forwarded]\n");
+        new_text.push_str(f);
+    }
+    let mut parent_ids: Vec<String> = mail.in_reply_to.iter().map(|s| s.to_lowercase()).collect();
+    for r in mail.references.iter().rev() {
+        let r = r.to_lowercase();
+        if !parent_ids.contains(&r) {
+            parent_ids.push(r);
+        }
+    }
+    parent_ids.truncate(50);
+    NewMessage {
+        key: message_key(mail),
+        message_id: mail.message_id.clone(),
+        has_message_id: mail.has_message_id,
+        date: date.map(|d| d.to_rfc3339()),
+        date_ts: date.map(|d| d.timestamp()).unwrap_or(0),
+        from_addr: mail.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
+        from_name: mail.from.as_ref().and_then(|a| a.name.clone()).unwrap_or_default(),
+        subject: mail.subject.clone(),
+        subject_norm: mail.subject_norm.clone(),
+        direction: facts.direction.as_str().to_string(),
+        auto_kind: facts.auto.as_str().to_string(),
+        org: facts.org.clone(),
+        counterpart: facts.counterpart.as_ref().map(|a| a.email.clone()),
+        contacts: facts.contacts.clone(),
+        parent_ids,
+        refs: facts.refs.clone(),
+        quote: facts.quote.clone(),
+        amount: facts.amount.as_ref().map(|m| m.value),
+        currency: facts.amount.as_ref().map(|m| m.currency.to_string()),
+        rfq: facts.rfq.clone(),
+        signal: facts
+            .closure
+            .as_ref()
+            .and_then(|s| serde_json::to_string(&StoredSignal::from(s)).ok()),
+        ooo_until: facts.ooo_until.map(|d| d.to_string()),
+        lang: facts.lang.to_string(),
+        new_text: keeps_text.then_some(new_text),
+        defects,
+        size: mail.size as i64,
+    }
+}
+
+/// The stable location key of a raw message: for Maildir files, the unique part of the name
+/// (flags after `:` change when a client marks the message).
+fn location_key(raw: &RawMail) -> String {
+    if raw.uid.is_some() {
+        return raw.location.clone();
+    }
+    let name = raw.location.rsplit('/').next().unwrap_or(&raw.location);
+    if raw.location.contains(":") && !raw.location.contains(".mbox:") {
+        name.split(':').next().unwrap_or(name).to_string()
+    } else {
+        raw.location.clone()
+    }
+}
+
+/// Scans a source to its end, then links new messages to opportunities.
+pub async fn scan<S: MailSource>(
+    source: &mut S,
+    store: &mut Store,
+    opts: &ScanOptions<'_>,
+) -> Result<ScanStats, IngestError> {
+    let mut stats = ScanStats::default();
+    let bar = progress_bar(source.total_hint(), opts.progress);
+    while let Some(batch) = source.next_batch().await? {
+        let mut rows = Vec::with_capacity(batch.mails.len());
+        for raw in &batch.mails {
+            stats.read += 1;
+            stats.bytes += raw.bytes.len() as u64;
+            bar.inc(1);
+            let loc = location_key(raw);
+            if store.knows_location(opts.source_name, &raw.folder, &loc)? {
+                stats.known += 1;
+                continue;
+            }
+            let mail = parse::parse(&raw.bytes, raw.truncated);
+            if !mail.defects.is_empty() {
+                stats.degraded += 1;
+                tracing::debug!(location = %raw.location, defects = ?mail.defects, "degraded message");
+            }
+            let facts = detect::detect(&mail, opts.identity, opts.free_mail);
+            rows.push((raw.folder.clone(), loc, to_row(raw, &mail, &facts, opts.now)));
+        }
+        stats.stored += store.insert_batch(opts.source_name, &rows, batch.position.as_ref(), opts.now)?;
+    }
+    bar.finish_and_clear();
+    stats.link = link_pending(store)?;
+    Ok(stats)
+}
+
+fn progress_bar(total: Option<u64>, enabled: bool) -> ProgressBar {
+    let long = total.is_none_or(|t| t > 300);
+    if !enabled || !long {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(t) => ProgressBar::new(t),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} scanning {pos}/{len} messages [{bar:30}] {per_sec} eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

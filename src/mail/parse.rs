@@ -1,0 +1,257 @@
+//! Bytes → [`Mail`] with mail-parser. Never panics, best effort: what is wrong is recorded in
+//! `Mail::defects` and the message is kept, degraded, so it is not fetched again.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
+use sha2::{Digest, Sha256};
+
+use super::text::{html_to_text, normalize_subject, split_quoted, split_quoted_with_subject, strip_controls};
+use super::{Address, Attachment, AutoHeaders, Mail};
+
+/// Longest readable text kept per message, in bytes.
+const MAX_TEXT: usize = 256 * 1024;
+/// PDFs up to this size have their text extracted.
+const MAX_PDF: usize = 2 * 1024 * 1024;
+/// Longest attachment text kept, in characters.
+const MAX_PDF_TEXT: usize = 20_000;
+
+/// The identity of a message without a Message-ID: a hash of its bytes.
+pub fn content_id(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Parses one message. `truncated` says the bytes stop short of the full message.
+pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
+    let mut mail = Mail {
+        size: bytes.len(),
+        truncated,
+        ..Mail::default()
+    };
+    if truncated {
+        mail.defects.push("message truncated at the size cap".into());
+    }
+    let Some(msg) = MessageParser::default().parse(bytes) else {
+        mail.defects.push("not a parsable message".into());
+        mail.message_id = content_id(bytes);
+        return mail;
+    };
+    read_ids(&msg, bytes, &mut mail);
+    read_date(&msg, &mut mail);
+    mail.from = msg.from().and_then(|a| a.first()).and_then(to_address);
+    mail.reply_to = msg.reply_to().and_then(|a| a.first()).and_then(to_address);
+    mail.to = msg.to().map(addresses).unwrap_or_default();
+    mail.cc = msg.cc().map(addresses).unwrap_or_default();
+    if mail.from.is_none() {
+        mail.defects.push("no usable From".into());
+    }
+    mail.subject = one_line(msg.subject().unwrap_or(""));
+    mail.subject_norm = normalize_subject(&mail.subject);
+    let plain = mail.subject.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    mail.subject_is_reply = mail.subject_norm != plain;
+    mail.auto = auto_headers(&msg);
+    let bulk = mail.auto.list
+        || matches!(mail.auto.precedence.as_deref(), Some("bulk" | "list" | "junk"));
+    read_attachments(&msg, !bulk, &mut mail);
+    if !bulk {
+        read_text(&msg, &mut mail);
+    }
+    mail
+}
+
+fn read_ids(msg: &mail_parser::Message<'_>, bytes: &[u8], mail: &mut Mail) {
+    let raw_id = msg.header_raw("Message-ID").map(str::trim);
+    let id = msg
+        .message_id()
+        .map(str::to_string)
+        .or_else(|| raw_id.and_then(|r| ids_from_raw(r).into_iter().next()))
+        .map(|s| strip_controls(&s).trim().to_string())
+        .filter(|s| !s.is_empty());
+    match id {
+        Some(id) => {
+            mail.message_id = id;
+            mail.has_message_id = true;
+        }
+        None => {
+            mail.message_id = content_id(bytes);
+            mail.defects.push("no Message-ID".into());
+        }
+    }
+    mail.in_reply_to = ids(msg.in_reply_to(), msg.header_raw("In-Reply-To"));
+    mail.references = ids(msg.references(), msg.header_raw("References"));
+}
+
+/// Message ids from a parsed header, falling back to the raw text (ids without brackets).
+fn ids(value: &HeaderValue<'_>, raw: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = match value {
+        HeaderValue::Text(t) => vec![t.to_string()],
+        HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    if out.is_empty()
+        && let Some(raw) = raw
+    {
+        out = ids_from_raw(raw);
+    }
+    out.into_iter()
+        .map(|s| strip_controls(&s).trim().trim_matches(['<', '>']).to_string())
+        .filter(|s| !s.is_empty() && s.len() < 1000)
+        .collect()
+}
+
+fn ids_from_raw(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c.is_whitespace() || c == ',')
+        .map(|t| t.trim_matches(['<', '>']))
+        .filter(|t| t.contains('@'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn read_date(msg: &mail_parser::Message<'_>, mail: &mut Mail) {
+    match msg.date() {
+        Some(d) => {
+            mail.date = to_chrono(d);
+            if mail.date.is_none() {
+                mail.defects.push("unusable Date".into());
+            }
+        }
+        None => mail.defects.push("no Date".into()),
+    }
+}
+
+fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    if !d.is_valid() {
+        return None;
+    }
+    let secs = i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60;
+    let zone = FixedOffset::east_opt(if d.tz_before_gmt { -secs } else { secs })?;
+    let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?;
+    let naive = date.and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second))?;
+    naive.and_local_timezone(zone).single()
+}
+
+fn to_address(a: &mail_parser::Addr<'_>) -> Option<Address> {
+    let email = strip_controls(a.address.as_deref()?).trim().to_lowercase();
+    if email.is_empty() {
+        return None;
+    }
+    let name = a
+        .name
+        .as_deref()
+        .map(one_line)
+        .filter(|n| !n.is_empty());
+    Some(Address { name, email })
+}
+
+fn addresses(a: &mail_parser::Address<'_>) -> Vec<Address> {
+    a.iter().filter_map(to_address).take(200).collect()
+}
+
+fn one_line(s: &str) -> String {
+    strip_controls(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn auto_headers(msg: &mail_parser::Message<'_>) -> AutoHeaders {
+    let lower = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
+    let root_ct = msg.root_part().content_type();
+    let report_type = root_ct
+        .filter(|ct| {
+            ct.ctype().eq_ignore_ascii_case("multipart")
+                && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        })
+        .map(|ct| ct.attribute("report-type").unwrap_or("unknown").to_ascii_lowercase());
+    let calendar_method = msg.parts.iter().find_map(|p| {
+        let ct = p.content_type()?;
+        (ct.ctype().eq_ignore_ascii_case("text")
+            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("calendar")))
+        .then(|| ct.attribute("method").unwrap_or("PUBLISH").to_ascii_uppercase())
+    });
+    AutoHeaders {
+        auto_submitted: lower("Auto-Submitted"),
+        x_autoreply: ["X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"]
+            .iter()
+            .any(|h| msg.header_raw(*h).is_some()),
+        list: msg.header_raw("List-Id").is_some() || msg.header_raw("List-Unsubscribe").is_some(),
+        precedence: lower("Precedence"),
+        report_type,
+        calendar_method,
+        wants_receipt: msg.header_raw("Disposition-Notification-To").is_some(),
+    }
+}
+
+fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut Mail) {
+    for part in msg.attachments().take(100) {
+        let content_type = part
+            .content_type()
+            .map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+                None => ct.ctype().to_ascii_lowercase(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let name = one_line(part.attachment_name().unwrap_or(""));
+        let mut att = Attachment {
+            size: part.len(),
+            text: None,
+            name,
+            content_type,
+        };
+        if want_text {
+            att.text = attachment_text(part, &att);
+            if let PartType::Message(inner) = &part.body
+                && mail.forwarded.is_none()
+                && let Some(t) = inner.body_text(0)
+            {
+                let seg = split_quoted(&strip_controls(&t));
+                mail.forwarded = Some(seg.new_text);
+            }
+        }
+        mail.attachments.push(att);
+    }
+}
+
+fn attachment_text(part: &mail_parser::MessagePart<'_>, att: &Attachment) -> Option<String> {
+    let is_pdf = att.content_type == "application/pdf" || att.name.to_lowercase().ends_with(".pdf");
+    if !is_pdf || att.size > MAX_PDF {
+        return None;
+    }
+    let text = super::pdf::pdf_text(part.contents(), MAX_PDF_TEXT);
+    let text = strip_controls(&text);
+    (!text.trim().is_empty()).then_some(text)
+}
+
+fn read_text(msg: &mail_parser::Message<'_>, mail: &mut Mail) {
+    let mut text = String::new();
+    for part in msg.text_bodies().take(4) {
+        let piece = match &part.body {
+            PartType::Text(t) => strip_controls(t),
+            PartType::Html(h) => html_to_text(&strip_controls(h)),
+            _ => continue,
+        };
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&piece);
+        if text.len() > MAX_TEXT {
+            break;
+        }
+    }
+    if text.len() > MAX_TEXT {
+        let mut cut = MAX_TEXT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        mail.defects.push("text truncated".into());
+    }
+    let seg = split_quoted_with_subject(&text, &mail.subject);
+    mail.new_text = seg.new_text;
+    if seg.forwarded.is_some() {
+        mail.forwarded = seg.forwarded;
+    }
+    mail.text = text;
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

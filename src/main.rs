@@ -1,0 +1,17 @@
+//! The `dealwatch` binary: parses arguments, runs the command, prints the error chain once.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = dealwatch::cli::Cli::parse();
+    dealwatch::cli::init_logging(cli.verbose, cli.quiet);
+    match dealwatch::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dealwatch: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

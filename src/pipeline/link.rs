@@ -1,0 +1,233 @@
+//! Threading: attaches each stored message to the right opportunity, or creates one.
+//!
+//! Order of evidence: threading headers (In-Reply-To, References, also pointing at messages we
+//! never saw but a linked message referenced); then a reference token (quote number,
+//! consultation or order number) in the subject, text or attachment names; then the normalized
+//! subject with the same customer organisation. Quotes we send and customers' requests for a
+//! quote create opportunities. Messages are processed oldest first, so a reply follows its quote.
+
+use crate::store::{Linker, MessageRow, NewOpportunity, OpportunityRow, Result, Store};
+
+/// How many pending messages are linked per transaction.
+const CHUNK: usize = 500;
+
+/// What a link pass did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LinkStats {
+    /// Messages examined.
+    pub examined: usize,
+    /// Messages attached to an opportunity.
+    pub linked: usize,
+    /// Opportunities created.
+    pub created: usize,
+}
+
+/// Links every pending message, oldest first.
+pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
+    let mut stats = LinkStats::default();
+    loop {
+        let pending = store.pending_messages(CHUNK)?;
+        if pending.is_empty() {
+            return Ok(stats);
+        }
+        let linker = store.linker()?;
+        for m in &pending {
+            stats.examined += 1;
+            match link_one(&linker, m)? {
+                Outcome::Linked => stats.linked += 1,
+                Outcome::Created => {
+                    stats.linked += 1;
+                    stats.created += 1;
+                }
+                Outcome::Unlinked => linker.leave_unlinked(m.id)?,
+            }
+        }
+        linker.commit()?;
+    }
+}
+
+enum Outcome {
+    Linked,
+    Created,
+    Unlinked,
+}
+
+/// Whether a message involves an outside party as a person or a decision-carrying system.
+fn is_external(m: &MessageRow) -> bool {
+    matches!(m.direction.as_str(), "inbound" | "outbound")
+        && matches!(m.auto_kind.as_str(), "none" | "notice")
+}
+
+/// Whether a message may join a thread at all (bulk mail and invitations never do).
+fn may_thread(m: &MessageRow) -> bool {
+    !matches!(m.auto_kind.as_str(), "bulk" | "invitation")
+}
+
+fn subject_key(m: &MessageRow) -> Option<String> {
+    let org = m.org.as_deref()?;
+    let subject = m.subject_norm.trim();
+    (subject.chars().filter(|c| c.is_alphanumeric()).count() >= 6)
+        .then(|| format!("{org}\u{1f}{subject}"))
+}
+
+fn thread_ids(m: &MessageRow) -> Vec<String> {
+    let mut ids = vec![m.key.clone()];
+    ids.extend(m.parent_ids.iter().map(|p| p.to_lowercase()));
+    ids
+}
+
+fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
+    if !may_thread(m) {
+        return Ok(Outcome::Unlinked);
+    }
+    if let Some(&opp) = l.opportunities_by_key("msgid", &thread_ids(m))?.first() {
+        attach(l, m, opp, "thread")?;
+        return Ok(Outcome::Linked);
+    }
+    if is_external(m) {
+        if let Some(&opp) = l.opportunities_by_key("ref", &m.refs)?.first() {
+            attach(l, m, opp, "reference")?;
+            return Ok(Outcome::Linked);
+        }
+        if let Some(key) = subject_key(m)
+            && let Some(&opp) = l.opportunities_by_key("subject", &[key])?.first()
+        {
+            attach(l, m, opp, "subject")?;
+            return Ok(Outcome::Linked);
+        }
+    }
+    create_if_anchor(l, m)
+}
+
+fn create_if_anchor(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
+    let Some(customer) = m.org.clone() else {
+        return Ok(Outcome::Unlinked);
+    };
+    let is_quote = m.direction == "outbound" && m.auto_kind == "none" && m.quote.is_some();
+    let is_rfq = m.rfq.is_some()
+        && m.auto_kind == "none"
+        && matches!(m.direction.as_str(), "inbound" | "internal");
+    if !is_quote && !is_rfq {
+        return Ok(Outcome::Unlinked);
+    }
+    if is_quote && let Some(opp) = open_request_of(l, &customer)? {
+        attach(l, m, opp, "quote for request")?;
+        return Ok(Outcome::Linked);
+    }
+    let id = l.create(&NewOpportunity {
+        title: title_of(&m.subject, &m.subject_norm),
+        customer,
+        subject_norm: m.subject_norm.clone(),
+        created_from: if is_quote { "quote" } else { "rfq" }.to_string(),
+        anchor_message: m.id,
+        first_seen: m.date.clone().unwrap_or_default(),
+    })?;
+    attach(l, m, id, if is_quote { "quote" } else { "request for quote" })?;
+    Ok(Outcome::Created)
+}
+
+/// An open opportunity of this customer that started as a request and has no quote yet.
+fn open_request_of(l: &Linker<'_>, customer: &str) -> Result<Option<i64>> {
+    for o in l.opportunities_of(customer)? {
+        if o.created_from == "rfq" && o.state == "open" && !l.has_quote(o.id)? {
+            return Ok(Some(o.id));
+        }
+    }
+    Ok(None)
+}
+
+fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> {
+    l.link(m.id, opp, reason)?;
+    add_keys(l, m, opp)?;
+    // Messages this one answers that we saw before but could not place join it too.
+    for parent in &m.parent_ids {
+        if let Some(p) = l.unlinked_message(&parent.to_lowercase())?
+            && may_thread(&p)
+            && p.direction != "unknown"
+        {
+            l.link(p.id, opp, "ancestor")?;
+            add_keys(l, &p, opp)?;
+        }
+    }
+    refresh(l, opp)
+}
+
+fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
+    l.add_keys(opp, "msgid", &thread_ids(m))?;
+    if is_external(m) {
+        l.add_keys(opp, "ref", &m.refs)?;
+        if let Some(k) = subject_key(m) {
+            l.add_keys(opp, "subject", &[k])?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes an opportunity's derived fields from its messages.
+fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
+    let mut o: OpportunityRow = l.opportunity(id)?;
+    let msgs = l.messages(id)?;
+    let mut contacts: Vec<String> = Vec::new();
+    for m in &msgs {
+        if is_external(m) && m.auto_kind == "none" {
+            for c in &m.contacts {
+                if !contacts.contains(c) && crate::detect::org::org_key(c, &[]) == o.customer
+                    || !contacts.contains(c) && o.customer.contains('@') && *c == o.customer
+                {
+                    contacts.push(c.clone());
+                }
+            }
+        }
+    }
+    o.contacts = contacts;
+    if let Some(first) = msgs.iter().filter_map(|m| m.date.clone()).min() {
+        o.first_seen = first;
+    }
+    o.last_inbound_at = msgs
+        .iter()
+        .filter(|m| m.direction == "inbound" && m.auto_kind == "none")
+        .filter_map(|m| m.date.clone())
+        .max();
+    o.last_outbound_at = msgs
+        .iter()
+        .filter(|m| m.direction == "outbound" && m.auto_kind == "none")
+        .filter_map(|m| m.date.clone())
+        .max();
+    let quotes: Vec<&MessageRow> = msgs.iter().filter(|m| m.quote.is_some()).collect();
+    if let Some(q) = quotes.iter().rev().find(|q| q.amount.is_some()) {
+        o.amount = q.amount;
+        o.currency = q.currency.clone();
+    }
+    if let Some(r) = quotes.iter().rev().find_map(|q| our_ref(&q.refs)) {
+        o.quote_ref = Some(r);
+    }
+    if let Some(anchor) = quotes.first().copied().or(msgs.first()) {
+        o.title = title_of(&anchor.subject, &anchor.subject_norm);
+    }
+    l.update(&o)
+}
+
+/// Our quote reference among a quote's tokens: letter-prefixed references (`DEV-2026-014`,
+/// `Q-10231`) before number-first ones (consultation or order numbers).
+fn our_ref(refs: &[String]) -> Option<String> {
+    refs.iter()
+        .find(|r| r.chars().next().is_some_and(|c| c.is_alphabetic()))
+        .or(refs.first())
+        .cloned()
+}
+
+/// The subject as written, without reply/forward prefixes.
+pub fn title_of(subject: &str, subject_norm: &str) -> String {
+    let lower = subject.to_lowercase();
+    let title = lower
+        .rfind(subject_norm)
+        .filter(|_| !subject_norm.is_empty() && lower.len() == subject.len())
+        .and_then(|pos| subject.get(pos..))
+        .unwrap_or(subject)
+        .trim();
+    if title.is_empty() {
+        "(no subject)".to_string()
+    } else {
+        title.chars().take(200).collect()
+    }
+}

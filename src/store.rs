@@ -1,0 +1,810 @@
+//! The only module that speaks SQL. SQLite in WAL mode with foreign keys and STRICT tables;
+//! numbered migrations ([`migrations`]). Every write that belongs together commits in one
+//! transaction: a batch of messages with the source position that covers it; an opportunity
+//! with the message that created it.
+
+pub mod migrations;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::source::FolderPosition;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database file could not be opened.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The file.
+        path: String,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer dealwatch.
+    #[error("database schema version {0} is newer than this dealwatch supports ({1})")]
+    TooNew(i64, i64),
+    /// No such opportunity.
+    #[error("no opportunity with id {0}")]
+    NoSuchOpportunity(i64),
+}
+
+/// Shorthand for store results.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The database.
+pub struct Store {
+    conn: Connection,
+}
+
+/// A message to insert, with what detection found.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    /// Identity: lowercased Message-ID, or a content hash.
+    pub key: String,
+    /// Message-ID as written, without brackets.
+    pub message_id: String,
+    /// Whether the Message-ID came from the header.
+    pub has_message_id: bool,
+    /// Date (RFC 3339), if known.
+    pub date: Option<String>,
+    /// Date as Unix seconds (0 when unknown).
+    pub date_ts: i64,
+    /// Sender address.
+    pub from_addr: String,
+    /// Sender name.
+    pub from_name: String,
+    /// Subject.
+    pub subject: String,
+    /// Normalized subject.
+    pub subject_norm: String,
+    /// Direction name.
+    pub direction: String,
+    /// Automatic-mail kind name.
+    pub auto_kind: String,
+    /// Outside party's organisation key.
+    pub org: Option<String>,
+    /// Outside party's address.
+    pub counterpart: Option<String>,
+    /// Outside addresses.
+    pub contacts: Vec<String>,
+    /// In-Reply-To and References ids, lowercased.
+    pub parent_ids: Vec<String>,
+    /// Reference tokens.
+    pub refs: Vec<String>,
+    /// Quote evidence.
+    pub quote: Option<String>,
+    /// Quote amount.
+    pub amount: Option<f64>,
+    /// Quote currency.
+    pub currency: Option<String>,
+    /// Request-for-quote evidence.
+    pub rfq: Option<String>,
+    /// Closure signal as JSON.
+    pub signal: Option<String>,
+    /// Out-of-office return date.
+    pub ooo_until: Option<String>,
+    /// Language.
+    pub lang: String,
+    /// New text, kept until linking decides whether it serves an opportunity.
+    pub new_text: Option<String>,
+    /// Defects, as JSON array.
+    pub defects: Vec<String>,
+    /// Raw size.
+    pub size: i64,
+}
+
+/// A stored message, as linking and proposals read it.
+#[derive(Debug, Clone, Default)]
+pub struct MessageRow {
+    /// Row id.
+    pub id: i64,
+    /// Message-ID without brackets.
+    pub message_id: String,
+    /// Lowercased identity.
+    pub key: String,
+    /// Date (RFC 3339).
+    pub date: Option<String>,
+    /// Unix seconds.
+    pub date_ts: i64,
+    /// Sender address.
+    pub from_addr: String,
+    /// Sender name.
+    pub from_name: String,
+    /// Subject.
+    pub subject: String,
+    /// Normalized subject.
+    pub subject_norm: String,
+    /// Direction name.
+    pub direction: String,
+    /// Automatic-mail kind name.
+    pub auto_kind: String,
+    /// Organisation key.
+    pub org: Option<String>,
+    /// Outside party.
+    pub counterpart: Option<String>,
+    /// Outside addresses.
+    pub contacts: Vec<String>,
+    /// Parent ids.
+    pub parent_ids: Vec<String>,
+    /// Reference tokens.
+    pub refs: Vec<String>,
+    /// Quote evidence.
+    pub quote: Option<String>,
+    /// Quote amount.
+    pub amount: Option<f64>,
+    /// Quote currency.
+    pub currency: Option<String>,
+    /// RFQ evidence.
+    pub rfq: Option<String>,
+    /// Closure signal JSON.
+    pub signal: Option<String>,
+    /// OOO return date.
+    pub ooo_until: Option<String>,
+    /// Language.
+    pub lang: String,
+    /// New text (only for linked messages).
+    pub new_text: Option<String>,
+    /// Linked opportunity.
+    pub opportunity_id: Option<i64>,
+    /// Why it was linked.
+    pub link_reason: Option<String>,
+}
+
+/// A stored opportunity.
+#[derive(Debug, Clone, Default)]
+pub struct OpportunityRow {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Customer organisation key.
+    pub customer: String,
+    /// Contact addresses.
+    pub contacts: Vec<String>,
+    /// Quote reference.
+    pub quote_ref: Option<String>,
+    /// Amount.
+    pub amount: Option<f64>,
+    /// Currency.
+    pub currency: Option<String>,
+    /// Normalized subject.
+    pub subject_norm: String,
+    /// `quote` or `rfq`.
+    pub created_from: String,
+    /// First message date.
+    pub first_seen: String,
+    /// Last customer message.
+    pub last_inbound_at: Option<String>,
+    /// Last message of ours.
+    pub last_outbound_at: Option<String>,
+    /// State name.
+    pub state: String,
+    /// When the state last changed.
+    pub state_changed_at: Option<String>,
+    /// Revisit date for on-hold.
+    pub revisit_on: Option<String>,
+}
+
+/// A new opportunity.
+#[derive(Debug, Clone, Default)]
+pub struct NewOpportunity {
+    /// Title.
+    pub title: String,
+    /// Customer organisation key.
+    pub customer: String,
+    /// Normalized subject.
+    pub subject_norm: String,
+    /// `quote` or `rfq`.
+    pub created_from: String,
+    /// The message that created it.
+    pub anchor_message: i64,
+    /// First seen (RFC 3339).
+    pub first_seen: String,
+}
+
+/// One state change.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    /// When.
+    pub at: String,
+    /// From state.
+    pub from_state: String,
+    /// To state.
+    pub to_state: String,
+    /// Why.
+    pub reason: String,
+    /// `user`, `proposal` or `auto-close`.
+    pub actor: String,
+    /// Evidence Message-ID.
+    pub evidence_message: Option<String>,
+}
+
+/// A folder's sync status.
+#[derive(Debug, Clone)]
+pub struct PositionRow {
+    /// Account.
+    pub account: String,
+    /// Folder.
+    pub folder: String,
+    /// UIDVALIDITY.
+    pub uid_validity: u32,
+    /// Last committed UID.
+    pub last_uid: u32,
+    /// Messages stored from it.
+    pub messages_seen: i64,
+    /// Last successful sync.
+    pub last_sync_at: Option<String>,
+    /// Last error.
+    pub last_error: Option<String>,
+}
+
+fn json_vec(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn parse_vec(s: String) -> Vec<String> {
+    serde_json::from_str(&s).unwrap_or_default()
+}
+
+const MESSAGE_COLUMNS: &str = "id, message_id, key, date, date_ts, from_addr, from_name, subject, \
+    subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, quote, \
+    amount, currency, rfq, signal, ooo_until, lang, new_text, opportunity_id, link_reason";
+
+fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        key: r.get(2)?,
+        date: r.get(3)?,
+        date_ts: r.get(4)?,
+        from_addr: r.get(5)?,
+        from_name: r.get(6)?,
+        subject: r.get(7)?,
+        subject_norm: r.get(8)?,
+        direction: r.get(9)?,
+        auto_kind: r.get(10)?,
+        org: r.get(11)?,
+        counterpart: r.get(12)?,
+        contacts: parse_vec(r.get(13)?),
+        parent_ids: parse_vec(r.get(14)?),
+        refs: parse_vec(r.get(15)?),
+        quote: r.get(16)?,
+        amount: r.get(17)?,
+        currency: r.get(18)?,
+        rfq: r.get(19)?,
+        signal: r.get(20)?,
+        ooo_until: r.get(21)?,
+        lang: r.get(22)?,
+        new_text: r.get(23)?,
+        opportunity_id: r.get(24)?,
+        link_reason: r.get(25)?,
+    })
+}
+
+const OPP_COLUMNS: &str = "id, title, customer, contacts, quote_ref, amount, currency, subject_norm, \
+    created_from, first_seen, last_inbound_at, last_outbound_at, state, state_changed_at, revisit_on";
+
+fn opp_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpportunityRow> {
+    Ok(OpportunityRow {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        customer: r.get(2)?,
+        contacts: parse_vec(r.get(3)?),
+        quote_ref: r.get(4)?,
+        amount: r.get(5)?,
+        currency: r.get(6)?,
+        subject_norm: r.get(7)?,
+        created_from: r.get(8)?,
+        first_seen: r.get(9)?,
+        last_inbound_at: r.get(10)?,
+        last_outbound_at: r.get(11)?,
+        state: r.get(12)?,
+        state_changed_at: r.get(13)?,
+        revisit_on: r.get(14)?,
+    })
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::setup(conn)
+    }
+
+    /// An in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = migrations::MIGRATIONS.len() as i64;
+        if version > latest {
+            return Err(StoreError::TooNew(version, latest));
+        }
+        for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The connection, for modules that own their tables (digest, calendar) through their own
+    /// store submodules.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Whether a source location was already stored.
+    pub fn knows_location(&self, source: &str, folder: &str, location: &str) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM message_locations WHERE source = ?1 AND folder = ?2 AND location = ?3",
+        )?;
+        Ok(stmt.exists(params![source, folder, location])?)
+    }
+
+    /// Stores a batch of messages and the position that covers them, in one transaction.
+    /// Returns how many were new (the others were already stored under the same identity).
+    pub fn insert_batch(
+        &mut self,
+        source: &str,
+        items: &[(String, String, NewMessage)],
+        position: Option<&FolderPosition>,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        for (folder, location, m) in items {
+            let id = insert_message(&tx, m)?;
+            if id.1 {
+                new += 1;
+            }
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO message_locations (message, source, folder, location) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![id.0, source, folder, location])?;
+        }
+        if let Some(p) = position {
+            save_position(&tx, p, new as i64, now)?;
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Records a sync error for an account's folder (shown by `dealwatch status`).
+    pub fn record_error(&self, account: &str, folder: &str, error: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO folder_positions (account, folder, last_error, last_error_at) \
+             VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT(account, folder) DO UPDATE SET last_error = ?3, last_error_at = ?4",
+            params![account, folder, error, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// A folder's saved position.
+    pub fn position(&self, account: &str, folder: &str) -> Result<Option<FolderPosition>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uid_validity, last_uid, highest_modseq FROM folder_positions \
+                 WHERE account = ?1 AND folder = ?2",
+                params![account, folder],
+                |r| {
+                    Ok(FolderPosition {
+                        account: account.to_string(),
+                        folder: folder.to_string(),
+                        uid_validity: r.get::<_, i64>(0)? as u32,
+                        last_uid: r.get::<_, i64>(1)? as u32,
+                        highest_modseq: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Every folder's status.
+    pub fn positions(&self) -> Result<Vec<PositionRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT account, folder, uid_validity, last_uid, messages_seen, last_sync_at, last_error \
+             FROM folder_positions ORDER BY account, folder",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PositionRow {
+                account: r.get(0)?,
+                folder: r.get(1)?,
+                uid_validity: r.get::<_, i64>(2)? as u32,
+                last_uid: r.get::<_, i64>(3)? as u32,
+                messages_seen: r.get(4)?,
+                last_sync_at: r.get(5)?,
+                last_error: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Messages waiting to be linked, oldest first, at most `limit`.
+    pub fn pending_messages(&self, limit: usize) -> Result<Vec<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE link_state = 'pending' \
+             ORDER BY date_ts, id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([limit as i64], message_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Starts a transaction for the linker.
+    pub fn linker(&mut self) -> Result<Linker<'_>> {
+        Ok(Linker {
+            tx: self.conn.transaction()?,
+        })
+    }
+
+    /// Every opportunity, by id.
+    pub fn opportunities(&self) -> Result<Vec<OpportunityRow>> {
+        let sql = format!("SELECT {OPP_COLUMNS} FROM opportunities ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], opp_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One opportunity.
+    pub fn opportunity(&self, id: i64) -> Result<OpportunityRow> {
+        let sql = format!("SELECT {OPP_COLUMNS} FROM opportunities WHERE id = ?1");
+        self.conn
+            .query_row(&sql, [id], opp_row)
+            .optional()?
+            .ok_or(StoreError::NoSuchOpportunity(id))
+    }
+
+    /// An opportunity's messages, oldest first.
+    pub fn opportunity_messages(&self, id: i64) -> Result<Vec<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE opportunity_id = ?1 ORDER BY date_ts, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([id], message_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Proposals the user rejected for an opportunity: (state, evidence).
+    pub fn rejections(&self, id: i64) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, evidence FROM rejected_proposals WHERE opportunity = ?1")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that the user rejected a proposal, so it is not proposed again for that evidence.
+    pub fn reject(&self, id: i64, state: &str, evidence: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO rejected_proposals (opportunity, state, evidence, at) \
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, state, evidence, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// Changes an opportunity's state and records it in the history, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_state(
+        &mut self,
+        id: i64,
+        to: &str,
+        revisit_on: Option<&str>,
+        reason: &str,
+        actor: &str,
+        evidence: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let from: String = tx
+            .query_row("SELECT state FROM opportunities WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NoSuchOpportunity(id))?;
+        tx.execute(
+            "UPDATE opportunities SET state = ?2, state_changed_at = ?3, revisit_on = ?4 WHERE id = ?1",
+            params![id, to, now.to_rfc3339(), revisit_on],
+        )?;
+        tx.execute(
+            "INSERT INTO state_history (opportunity, at, from_state, to_state, reason, actor, evidence_message) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, now.to_rfc3339(), from, to, reason, actor, evidence],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// An opportunity's state history, oldest first.
+    pub fn history(&self, id: i64) -> Result<Vec<HistoryRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, from_state, to_state, reason, actor, evidence_message FROM state_history \
+             WHERE opportunity = ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(HistoryRow {
+                at: r.get(0)?,
+                from_state: r.get(1)?,
+                to_state: r.get(2)?,
+                reason: r.get(3)?,
+                actor: r.get(4)?,
+                evidence_message: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A stored setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Stores a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+             ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Senders of messages stored from a folder whose name looks like a sent folder, with
+    /// counts, most frequent first (used to infer our identity).
+    pub fn sent_folder_senders(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.from_addr, COUNT(DISTINCT m.id) AS n FROM messages m \
+             JOIN message_locations l ON l.message = m.id \
+             WHERE lower(l.folder) IN ('sent', 'sent items', 'sent messages', 'sent mail', \
+               'envoyés', 'éléments envoyés', 'gesendet', 'gesendete elemente', 'enviados', \
+               'posta inviata', 'inbox.sent', '[gmail]/sent mail') AND m.from_addr != '' \
+             GROUP BY m.from_addr ORDER BY n DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks every message as pending again and forgets opportunities' links (after the
+    /// identity changed); states decided by the user are kept on their opportunities.
+    pub fn count_messages(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check` result.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO messages (key, message_id, has_message_id, date, date_ts, from_addr, from_name, \
+         subject, subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, \
+         quote, amount, currency, rfq, signal, ooo_until, lang, new_text, defects, size) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(key) DO NOTHING",
+    )?;
+    let n = stmt.execute(params![
+        m.key,
+        m.message_id,
+        m.has_message_id,
+        m.date,
+        m.date_ts,
+        m.from_addr,
+        m.from_name,
+        m.subject,
+        m.subject_norm,
+        m.direction,
+        m.auto_kind,
+        m.org,
+        m.counterpart,
+        json_vec(&m.contacts),
+        json_vec(&m.parent_ids),
+        json_vec(&m.refs),
+        m.quote,
+        m.amount,
+        m.currency,
+        m.rfq,
+        m.signal,
+        m.ooo_until,
+        m.lang,
+        m.new_text,
+        json_vec(&m.defects),
+        m.size,
+    ])?;
+    let id: i64 = tx
+        .prepare_cached("SELECT id FROM messages WHERE key = ?1")?
+        .query_row([&m.key], |r| r.get(0))?;
+    Ok((id, n == 1))
+}
+
+fn save_position(tx: &Transaction<'_>, p: &FolderPosition, new: i64, now: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO folder_positions (account, folder, uid_validity, last_uid, highest_modseq, \
+         messages_seen, last_sync_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL) \
+         ON CONFLICT(account, folder) DO UPDATE SET uid_validity = ?3, last_uid = ?4, \
+         highest_modseq = ?5, messages_seen = messages_seen + ?6, last_sync_at = ?7, last_error = NULL",
+        params![
+            p.account,
+            p.folder,
+            i64::from(p.uid_validity),
+            i64::from(p.last_uid),
+            p.highest_modseq.map(|v| v as i64),
+            new,
+            now.to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The linker's transaction: lookups and writes that attach messages to opportunities.
+pub struct Linker<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Linker<'_> {
+    /// The opportunities that hold a key of this kind with any of these values, newest first.
+    pub fn opportunities_by_key(&self, kind: &str, values: &[String]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT opportunity FROM opportunity_keys WHERE kind = ?1 AND value = ?2 \
+             ORDER BY opportunity DESC",
+        )?;
+        for v in values {
+            for id in stmt.query_map(params![kind, v], |r| r.get::<_, i64>(0))? {
+                let id = id?;
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Opportunities of a customer: (id, created_from, has a quote ref or amount).
+    pub fn opportunities_of(&self, customer: &str) -> Result<Vec<OpportunityRow>> {
+        let sql = format!("SELECT {OPP_COLUMNS} FROM opportunities WHERE customer = ?1 ORDER BY id DESC");
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt.query_map([customer], opp_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether an opportunity has received a quote from us.
+    pub fn has_quote(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM messages WHERE opportunity_id = ?1 AND quote IS NOT NULL")?
+            .exists([id])?)
+    }
+
+    /// An unlinked, already processed message by identity key.
+    pub fn unlinked_message(&self, key: &str) -> Result<Option<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE key = ?1 AND opportunity_id IS NULL \
+             AND link_state = 'unlinked'"
+        );
+        Ok(self.tx.prepare_cached(&sql)?.query_row([key], message_row).optional()?)
+    }
+
+    /// Creates an opportunity.
+    pub fn create(&self, o: &NewOpportunity) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO opportunities (title, customer, subject_norm, created_from, anchor_message, \
+             first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![o.title, o.customer, o.subject_norm, o.created_from, o.anchor_message, o.first_seen],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Adds lookup keys to an opportunity.
+    pub fn add_keys(&self, id: i64, kind: &str, values: &[String]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO opportunity_keys (opportunity, kind, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for v in values.iter().filter(|v| !v.is_empty()) {
+            stmt.execute(params![id, kind, v])?;
+        }
+        Ok(())
+    }
+
+    /// Attaches a message to an opportunity.
+    pub fn link(&self, message: i64, opportunity: i64, reason: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE messages SET opportunity_id = ?2, link_state = 'linked', link_reason = ?3 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![message, opportunity, reason])?;
+        Ok(())
+    }
+
+    /// Marks a message processed without an opportunity, and drops its text: a personal mail
+    /// never stays in the database in full.
+    pub fn leave_unlinked(&self, message: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE messages SET link_state = 'unlinked', new_text = NULL WHERE id = ?1",
+            )?
+            .execute([message])?;
+        Ok(())
+    }
+
+    /// Writes an opportunity's derived fields.
+    pub fn update(&self, o: &OpportunityRow) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE opportunities SET title = ?2, contacts = ?3, quote_ref = ?4, amount = ?5, \
+                 currency = ?6, first_seen = ?7, last_inbound_at = ?8, last_outbound_at = ?9 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                o.id,
+                o.title,
+                json_vec(&o.contacts),
+                o.quote_ref,
+                o.amount,
+                o.currency,
+                o.first_seen,
+                o.last_inbound_at,
+                o.last_outbound_at
+            ])?;
+        Ok(())
+    }
+
+    /// One opportunity, inside the transaction.
+    pub fn opportunity(&self, id: i64) -> Result<OpportunityRow> {
+        let sql = format!("SELECT {OPP_COLUMNS} FROM opportunities WHERE id = ?1");
+        self.tx
+            .query_row(&sql, [id], opp_row)
+            .optional()?
+            .ok_or(StoreError::NoSuchOpportunity(id))
+    }
+
+    /// An opportunity's messages, inside the transaction.
+    pub fn messages(&self, id: i64) -> Result<Vec<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE opportunity_id = ?1 ORDER BY date_ts, id"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt.query_map([id], message_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Commits.
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

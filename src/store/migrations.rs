@@ -1,0 +1,117 @@
+//! Linear, numbered schema migrations. `PRAGMA user_version` records the last one applied; each
+//! runs in its own transaction. Never edit a released migration: add the next one.
+
+/// The migrations, in order; index + 1 is the version.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: messages, opportunities, links, history, positions.
+    r#"
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    message_id TEXT NOT NULL,
+    has_message_id INTEGER NOT NULL DEFAULT 1,
+    date TEXT,
+    date_ts INTEGER NOT NULL DEFAULT 0,
+    from_addr TEXT NOT NULL DEFAULT '',
+    from_name TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    subject_norm TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT 'unknown',
+    auto_kind TEXT NOT NULL DEFAULT 'none',
+    org TEXT,
+    counterpart TEXT,
+    contacts TEXT NOT NULL DEFAULT '[]',
+    parent_ids TEXT NOT NULL DEFAULT '[]',
+    refs TEXT NOT NULL DEFAULT '[]',
+    quote TEXT,
+    amount REAL,
+    currency TEXT,
+    rfq TEXT,
+    signal TEXT,
+    ooo_until TEXT,
+    lang TEXT NOT NULL DEFAULT 'und',
+    new_text TEXT,
+    defects TEXT NOT NULL DEFAULT '[]',
+    size INTEGER NOT NULL DEFAULT 0,
+    link_state TEXT NOT NULL DEFAULT 'pending',
+    link_reason TEXT,
+    opportunity_id INTEGER REFERENCES opportunities(id) ON DELETE SET NULL
+) STRICT;
+CREATE INDEX messages_pending ON messages(link_state, date_ts);
+CREATE INDEX messages_opportunity ON messages(opportunity_id, date_ts);
+
+CREATE TABLE message_locations (
+    message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    location TEXT NOT NULL,
+    PRIMARY KEY (source, folder, location)
+) STRICT;
+CREATE INDEX message_locations_message ON message_locations(message);
+
+CREATE TABLE opportunities (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    contacts TEXT NOT NULL DEFAULT '[]',
+    quote_ref TEXT,
+    amount REAL,
+    currency TEXT,
+    subject_norm TEXT NOT NULL DEFAULT '',
+    anchor_message INTEGER REFERENCES messages(id),
+    created_from TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_inbound_at TEXT,
+    last_outbound_at TEXT,
+    state TEXT NOT NULL DEFAULT 'open',
+    state_changed_at TEXT,
+    revisit_on TEXT
+) STRICT;
+CREATE INDEX opportunities_customer ON opportunities(customer);
+
+CREATE TABLE opportunity_keys (
+    opportunity INTEGER NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, value, opportunity)
+) STRICT;
+
+CREATE TABLE state_history (
+    id INTEGER PRIMARY KEY,
+    opportunity INTEGER NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    actor TEXT NOT NULL,
+    evidence_message TEXT
+) STRICT;
+CREATE INDEX state_history_opportunity ON state_history(opportunity, at);
+
+CREATE TABLE rejected_proposals (
+    opportunity INTEGER NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (opportunity, state, evidence)
+) STRICT;
+
+CREATE TABLE folder_positions (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uid_validity INTEGER NOT NULL DEFAULT 0,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    highest_modseq INTEGER,
+    messages_seen INTEGER NOT NULL DEFAULT 0,
+    last_sync_at TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    PRIMARY KEY (account, folder)
+) STRICT;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"#,
+];
