@@ -22,5 +22,6 @@ pub mod detect;
 pub mod ingest;
 pub mod mail;
 pub mod pipeline;
+pub mod smtp;
 pub mod source;
 pub mod store;
