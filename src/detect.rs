@@ -10,7 +10,10 @@ pub mod lang;
 pub mod org;
 pub mod quote;
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
+use regex::Regex;
 
 use crate::config::Identity;
 use crate::mail::{Address, Mail};
@@ -166,19 +169,75 @@ fn references(mail: &Mail, direction: Direction) -> Vec<String> {
             add(t);
         }
     }
-    for po in quote::po_numbers(&mail.new_text) {
-        if !refs.contains(&po) {
-            refs.push(po);
+    for extra in quote::po_numbers(&mail.new_text)
+        .into_iter()
+        .chain(labelled_refs(&mail.subject))
+        .chain(labelled_refs(&mail.new_text))
+    {
+        if !refs.contains(&extra) {
+            refs.push(extra);
         }
     }
     refs
+}
+
+static LABELLED_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:consultation|march[ée]|appel d'offres|avis|tender|rfp|rfq|ausschreibung|vergabe|licitaci[óo]n|gara|dossier|affaire|projet|project|envelope|enveloppe)\s*(?:n°|n[o°º]\.?|nr\.?|#|:|ref\.?|réf\.?)?\s*:?\s*([A-Z0-9][A-Z0-9\-/._]{2,30}[0-9])\b",
+    )
+    .expect("static regex")
+});
+
+/// Reference numbers introduced by a label ("consultation n° 2025-MAPA-019", "tender ref
+/// T-2291"): how portals and buyers key their notices when our quote number is absent.
+fn labelled_refs(text: &str) -> Vec<String> {
+    LABELLED_REF
+        .captures_iter(text)
+        .take(20)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().trim_end_matches(['.', '-', '/']).to_uppercase())
+        .filter(|r| r.chars().any(|c| c.is_ascii_digit()) && r.len() >= 5)
+        .filter(|r| r.chars().filter(|c| c.is_ascii_digit()).count() >= 3)
+        .collect()
 }
 
 fn attachment_names(mail: &Mail) -> Vec<String> {
     mail.attachments.iter().map(|a| a.name.clone()).collect()
 }
 
+static QUOTE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:notre|nos|votre|our|your|unser\w*|ihr\w*|nuestr[oa]|vuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)\b",
+    )
+    .expect("static regex")
+});
+
+/// A quote announced without attachment or amount: a fresh (non-reply) mail whose subject
+/// names a quote reference, or text saying "our quote Q-10270 …" next to a reference.
+fn announced_quote(mail: &Mail, refs: &[String]) -> Option<String> {
+    let lettered = |r: &String| r.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let subject_refs = quote::find_quote_refs(&mail.subject);
+    if !mail.subject_is_reply
+        && subject_refs.iter().any(lettered)
+        && QUOTE_MENTION.is_match(&format!("our {}", mail.subject))
+    {
+        return Some(format!("quote announced: {}", mail.subject));
+    }
+    let m = QUOTE_MENTION.find(&mail.new_text)?;
+    let near = mail.new_text.get(m.start()..(m.end() + 40).min(mail.new_text.len()))
+        .or_else(|| mail.new_text.get(m.start()..))?;
+    refs.iter()
+        .filter(|r| lettered(r))
+        .find(|r| near.to_uppercase().contains(r.as_str()))
+        .map(|r| format!("quote {r} announced"))
+}
+
 fn outbound(mail: &Mail, facts: &mut Facts) {
+    // We asking someone for prices is a purchase, not a quote of ours.
+    if quote::asks_for_quote(&mail.new_text).is_some() || quote::asks_for_quote(&mail.subject).is_some() {
+        facts.closure = signal(mail, Author::Us, &mail.new_text);
+        return;
+    }
     let quote_file = mail
         .attachments
         .iter()
@@ -191,7 +250,7 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
         (None, None) if body_amount.is_some() && !facts.refs.is_empty() => {
             Some(format!("quote {} with its amount", facts.refs[0]))
         }
-        _ => None,
+        _ => announced_quote(mail, &facts.refs),
     };
     if facts.quote.is_some() {
         facts.amount = body_amount.or_else(|| {
@@ -208,8 +267,12 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
 fn inbound(mail: &Mail, facts: &mut Facts) {
     match facts.auto {
         AutoKind::None => {
-            facts.rfq = quote::asks_for_quote(&mail.new_text)
-                .or_else(|| quote::asks_for_quote(&mail.subject));
+            // A reply's subject is usually ours: only a fresh subject can carry the request.
+            facts.rfq = quote::asks_for_quote(&mail.new_text).or_else(|| {
+                (!mail.subject_is_reply)
+                    .then(|| quote::asks_for_quote(&mail.subject))
+                    .flatten()
+            });
             let text = match &mail.forwarded {
                 Some(f) => format!("{}\n\n{}", mail.new_text, f),
                 None => mail.new_text.clone(),

@@ -41,7 +41,7 @@ pub struct Attachment {
 pub struct AutoHeaders {
     /// `Auto-Submitted` value, lowercased.
     pub auto_submitted: Option<String>,
-    /// `X-Autoreply`, `X-Autorespond` or `X-Auto-Response-Suppress` present.
+    /// `X-Autoreply` or `X-Autorespond` present.
     pub x_autoreply: bool,
     /// `List-Id` or `List-Unsubscribe` present.
     pub list: bool,

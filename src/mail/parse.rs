@@ -169,7 +169,9 @@ fn auto_headers(msg: &mail_parser::Message<'_>) -> AutoHeaders {
     });
     AutoHeaders {
         auto_submitted: lower("Auto-Submitted"),
-        x_autoreply: ["X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"]
+        // Not X-Auto-Response-Suppress: notifications set it to avoid auto-replies, it does
+        // not mark an auto-reply.
+        x_autoreply: ["X-Autoreply", "X-Autorespond"]
             .iter()
             .any(|h| msg.header_raw(*h).is_some()),
         list: msg.header_raw("List-Id").is_some() || msg.header_raw("List-Unsubscribe").is_some(),

@@ -85,7 +85,7 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         return Ok(Outcome::Linked);
     }
     if is_external(m) {
-        if let Some(&opp) = l.opportunities_by_key("ref", &m.refs)?.first() {
+        if let Some(opp) = by_reference(l, m)? {
             attach(l, m, opp, "reference")?;
             return Ok(Outcome::Linked);
         }
@@ -96,7 +96,39 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
             return Ok(Outcome::Linked);
         }
     }
+    if m.direction == "internal"
+        && let [opp] = l
+            .opportunities_by_key("ref", &crate::detect::quote::find_quote_refs(&m.subject))?
+            .as_slice()
+    {
+        // A colleague's mail whose subject names one deal's reference is about that deal.
+        attach(l, m, *opp, "internal about")?;
+        return Ok(Outcome::Linked);
+    }
+    if m.direction == "outbound"
+        && m.auto_kind == "none"
+        && m.quote.is_none()
+        && let Some(customer) = &m.org
+        && let Some(opp) = open_request_of(l, customer)?
+    {
+        // Our first answer to a customer's request, written in a new thread.
+        attach(l, m, opp, "answer to request")?;
+        return Ok(Outcome::Linked);
+    }
     create_if_anchor(l, m)
+}
+
+/// An opportunity named by a reference the message carries: the customer's own mail, or an
+/// automated notice (e-signature, tender portal, ERP) that exists only to report on it. Our
+/// mail to someone else (a supplier, a partner) naming a customer's quote is not about the deal.
+fn by_reference(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
+    for id in l.opportunities_by_key("ref", &m.refs)? {
+        let opp = l.opportunity(id)?;
+        if m.auto_kind == "notice" || m.org.as_deref() == Some(opp.customer.as_str()) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 fn create_if_anchor(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
