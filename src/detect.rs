@@ -207,7 +207,7 @@ fn attachment_names(mail: &Mail) -> Vec<String> {
 
 static QUOTE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:notre|nos|votre|our|your|unser\w*|ihr\w*|nuestr[oa]|vuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)\b",
+        r"(?i)\b(?:notre|nos|our|unser\w*|nuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)\b",
     )
     .expect("static regex")
 });
@@ -234,7 +234,8 @@ fn announced_quote(mail: &Mail, refs: &[String]) -> Option<String> {
 
 fn outbound(mail: &Mail, facts: &mut Facts) {
     // We asking someone for prices is a purchase, not a quote of ours.
-    if quote::asks_for_quote(&mail.new_text).is_some() || quote::asks_for_quote(&mail.subject).is_some() {
+    let fresh_subject_asks = !mail.subject_is_reply && quote::asks_for_quote(&mail.subject).is_some();
+    if quote::asks_for_quote(&mail.new_text).is_some() || fresh_subject_asks {
         facts.closure = signal(mail, Author::Us, &mail.new_text);
         return;
     }
