@@ -254,13 +254,18 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
         _ => announced_quote(mail, &facts.refs),
     };
     if facts.quote.is_some() {
-        facts.amount = body_amount.or_else(|| {
-            let mut files: Vec<_> = mail.attachments.iter().filter(|a| a.text.is_some()).collect();
-            files.sort_by_key(|a| !quote::is_quote_attachment(&a.name));
-            files
+        // The attached quote document is the quote; the mail body summarises it.
+        let document = mail
+            .attachments
+            .iter()
+            .filter(|a| quote::is_quote_attachment(&a.name))
+            .find_map(|a| a.text.as_deref().and_then(quote::quote_amount));
+        let any_pdf = || {
+            mail.attachments
                 .iter()
                 .find_map(|a| a.text.as_deref().and_then(quote::quote_amount))
-        });
+        };
+        facts.amount = document.or(body_amount).or_else(any_pdf);
     }
     facts.closure = signal(mail, Author::Us, &mail.new_text);
 }

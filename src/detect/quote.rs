@@ -60,7 +60,9 @@ fn slice(text: &str, from: usize, to: usize) -> &str {
 /// 400 bytes (so that scanning long texts stays linear).
 fn line_start(text: &str, pos: usize) -> usize {
     let from = text.floor_char_boundary(pos.saturating_sub(400));
-    slice(text, from, pos).rfind('\n').map_or(from, |i| from + i + 1)
+    slice(text, from, pos)
+        .rfind('\n')
+        .map_or(from, |i| from + i + 1)
 }
 
 /// Whether the line containing `pos` is quoted (starts with '>').
@@ -404,10 +406,12 @@ fn labelled_bare(text: &str, known: &[RawAmount], currency: &'static str) -> Vec
     let mut out = Vec::new();
     for c in LABELLED_BARE_RE.captures_iter(text) {
         let Some(n) = c.name("n") else { continue };
-        if known
-            .iter()
-            .any(|k| k.money.offset <= n.start() && n.start() < k.end)
-        {
+        let idx = known.partition_point(|k| k.money.offset <= n.start());
+        let covered = idx
+            .checked_sub(1)
+            .and_then(|i| known.get(i))
+            .is_some_and(|k| n.start() < k.end);
+        if covered {
             continue;
         }
         let next = slice(text, n.end(), n.end() + 4).trim_start();
@@ -684,14 +688,23 @@ pub fn is_quote_attachment(name: &str) -> bool {
 /// Whether `s` ends with an abbreviation that a period does not end a sentence after
 /// ("M.", "Nr.", "n°", "rev.", "excl.", initials).
 fn ends_with_abbrev(s: &str) -> bool {
-    let original: Vec<char> = s.chars().rev().take_while(|c| c.is_alphabetic()).take(8).collect();
+    let original: Vec<char> = s
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .take(8)
+        .collect();
     if original.len() == 1 && original.iter().all(|c| c.is_uppercase()) {
         return true;
     }
-    let word: String = original.iter().rev().flat_map(|c| c.to_lowercase()).collect();
+    let word: String = original
+        .iter()
+        .rev()
+        .flat_map(|c| c.to_lowercase())
+        .collect();
     const ABBREVS: [&str; 24] = [
-        "m", "mm", "mme", "mlle", "dr", "nr", "no", "rev", "réf", "ref", "excl", "incl", "env", "ca",
-        "approx", "tel", "tél", "art", "st", "hr", "fr", "vs", "etc", "zzgl",
+        "m", "mm", "mme", "mlle", "dr", "nr", "no", "rev", "réf", "ref", "excl", "incl", "env",
+        "ca", "approx", "tel", "tél", "art", "st", "hr", "fr", "vs", "etc", "zzgl",
     ];
     ABBREVS.contains(&word.as_str())
 }
@@ -708,7 +721,8 @@ fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
             '!' | '?' => true,
             _ => false,
         };
-        let boundary = stop && prev.is_some_and(char::is_whitespace) || (ch == '\n' && prev == Some('\n'));
+        let boundary =
+            stop && prev.is_some_and(char::is_whitespace) || (ch == '\n' && prev == Some('\n'));
         if boundary {
             from = lo + i + ch.len_utf8();
             break;
@@ -748,12 +762,15 @@ fn sentence_at(text: &str, start: usize, end: usize) -> String {
 }
 
 /// First match of `pattern` on an unquoted line whose sentence passes `keep`.
+/// The pattern runs over an ASCII-lowercased copy (same byte offsets), so it
+/// needs no case-insensitive flag, which keeps the automaton small and fast.
 fn first_sentence(
     text: &str,
     pattern: &Regex,
     keep: impl Fn(&str, &str) -> bool,
 ) -> Option<String> {
-    for m in pattern.find_iter(text) {
+    let lower = text.to_ascii_lowercase();
+    for m in pattern.find_iter(&lower) {
         if is_quoted_line(text, m.start()) {
             continue;
         }
@@ -775,13 +792,13 @@ static PRESENTS_RE: LazyLock<Regex> = LazyLock::new(|| {
     let en = QUOTE_NOUN_EN;
     let w = r"(?:\S+\s+){0,4}?";
     re(&format!(
-        r"(?i)(?:(?:veuillez|vous)\s+(?:trouver(?:ez)?|recevrez)\s+(?:ci-?\s?joint[es]*|en\s+pi[èe]ce\s+jointe|ci-dessous)\s+{w}{fr}|je\s+vous\s+prie\s+de\s+trouver\s+{w}{fr}|(?:je|nous)\s+vous\s+(?:adresse|adressons|transmets|transmettons|envoie|envoyons|fais\s+parvenir|faisons\s+parvenir|joins|joignons|soumets|soumettons|propose\s+ci-joint)\s+{w}{fr}|avons\s+le\s+plaisir\s+de\s+vous\s+(?:adresser|transmettre|soumettre|faire\s+parvenir|remettre)\s+{w}{fr}|(?-u:\b)voici\s+(?:notre|le|la|mon|ma|nos)\s+(?:nouve(?:au|lle)\s+)?{fr}|(?-u:\b)ci-?\s?joint[es]*\s+(?:notre|le|la|nos|mon|ma)\s+{fr}|{fr}\s+(?:r[ée]vis[ée]e?|modifi[ée]e?|mise?\s+à\s+jour|actualis[ée]e?|corrig[ée]e?)|(?:notre|le|la)\s+{fr}\s+(?:\S+\s+){{0,3}}(?:en\s+pi[èe]ce\s+jointe|ci-?\s?jointe?)|voici\s+ce\s+que\s+(?:je|nous)\s+vous\s+propos(?:e|ons)|here(?:'s|\s+is)\s+what\s+(?:we|i)\s+(?:can\s+)?(?:propose|offer|suggest)|{en}\s+(?:\S+\s+){{0,12}}?(?:has|have)\s+been\s+(?:uploaded|submitted)|{fr}\s+(?:\S+\s+){{0,8}}?a\s+été\s+(?:déposée?|transmise?|envoyée?)|(?:notre|mon)\s+prix\s+(?:pour\s+[^.]{{1,80}}\s+)?(?:est|s'[ée]l[èe]ve)|please\s+find\s+(?:attached|enclosed|below)\s+{w}{en}|(?:attached|enclosed)\s+(?:is|are|please\s+find)\s+{w}{en}|(?:i|we)(?:'ve|\s+have)?\s+attached\s+{w}{en}|(?:i|we)(?:'m|\s+am|'re|\s+are)\s+(?:attaching|enclosing|sending\s+you)\s+{w}{en}|here\s+is\s+(?:our|the|my)\s+(?:\S+\s+)?{en}|here's\s+(?:our|the|my)\s+(?:\S+\s+)?{en}|we\s+are\s+pleased\s+to\s+(?:submit|send|enclose|present)\s+{w}{en}|(?:our|the)\s+{en}\s+(?:\S+\s+){{0,6}}(?:is|are)\s+attached|(?:revised|updated|amended|new)\s+{en}\s+(?:\S+\s+){{0,4}}?(?:attached|enclosed|below|for|is)|{en}\s+(?:\S+\s+){{0,3}}attached|our\s+(?:price|pricing|fee)\s+(?:for\s+[^.]{{1,80}}\s+)?(?:is|would\s+be|comes\s+to)|anbei\s+{w}(?:angebot|kostenvoranschlag)|(?:im\s+anhang|in\s+der\s+anlage|als\s+anlage)\s+{w}(?:angebot|kostenvoranschlag)|wie\s+besprochen\s+{w}(?:unser|das)\s+(?:\S+\s+)?angebot|hiermit\s+(?:erhalten\s+sie|unterbreiten\s+wir\s+ihnen|übersenden\s+wir\s+ihnen|senden\s+wir\s+ihnen)\s+{w}angebot|(?:überarbeitete|aktualisierte|korrigierte|neue)[sn]?\s+angebot|adjunt(?:o|a|amos)\s+{w}(?:presupuesto|oferta|cotizaci[oó]n|propuesta)|(?:le|les)\s+(?:enviamos|env[ií]o|remitimos)\s+{w}(?:presupuesto|oferta|cotizaci[oó]n|propuesta)|presupuesto\s+(?:revisado|actualizado)|in\s+allegato\s+{w}(?:preventivo|offerta|proposta|quotazione)|(?:vi|le)\s+(?:invio|inviamo|trasmetto|trasmettiamo|allego|alleghiamo)\s+{w}(?:preventivo|offerta|proposta|quotazione)|(?:preventivo|offerta)\s+(?:aggiornat|revisionat)[oa])"
+        r"(?:(?:veuillez|vous)\s+(?:trouver(?:ez)?|recevrez)\s+(?:ci-?\s?joint[es]*|en\s+pi[èe]ce\s+jointe|ci-dessous)\s+{w}{fr}|je\s+vous\s+prie\s+de\s+trouver\s+{w}{fr}|(?:je|nous)\s+vous\s+(?:adresse|adressons|transmets|transmettons|envoie|envoyons|fais\s+parvenir|faisons\s+parvenir|joins|joignons|soumets|soumettons|propose\s+ci-joint)\s+{w}{fr}|avons\s+le\s+plaisir\s+de\s+vous\s+(?:adresser|transmettre|soumettre|faire\s+parvenir|remettre)\s+{w}{fr}|(?-u:\b)voici\s+(?:notre|le|la|mon|ma|nos)\s+(?:nouve(?:au|lle)\s+)?{fr}|(?-u:\b)ci-?\s?joint[es]*\s+(?:notre|le|la|nos|mon|ma)\s+{fr}|{fr}\s+(?:r[ée]vis[ée]e?|modifi[ée]e?|mise?\s+à\s+jour|actualis[ée]e?|corrig[ée]e?)|(?:notre|le|la)\s+{fr}\s+(?:\S+\s+){{0,3}}(?:en\s+pi[èe]ce\s+jointe|ci-?\s?jointe?)|voici\s+ce\s+que\s+(?:je|nous)\s+vous\s+propos(?:e|ons)|here(?:'s|\s+is)\s+what\s+(?:we|i)\s+(?:can\s+)?(?:propose|offer|suggest)|{en}\s+(?:\S+\s+){{0,12}}?(?:has|have)\s+been\s+(?:uploaded|submitted)|{fr}\s+(?:\S+\s+){{0,8}}?a\s+été\s+(?:déposée?|transmise?|envoyée?)|(?:notre|mon)\s+prix\s+(?:pour\s+[^.]{{1,80}}\s+)?(?:est|s'[ée]l[èe]ve)|please\s+find\s+(?:attached|enclosed|below)\s+{w}{en}|(?:attached|enclosed)\s+(?:is|are|please\s+find)\s+{w}{en}|(?:i|we)(?:'ve|\s+have)?\s+attached\s+{w}{en}|(?:i|we)(?:'m|\s+am|'re|\s+are)\s+(?:attaching|enclosing|sending\s+you)\s+{w}{en}|here\s+is\s+(?:our|the|my)\s+(?:\S+\s+)?{en}|here's\s+(?:our|the|my)\s+(?:\S+\s+)?{en}|we\s+are\s+pleased\s+to\s+(?:submit|send|enclose|present)\s+{w}{en}|(?:our|the)\s+{en}\s+(?:\S+\s+){{0,6}}(?:is|are)\s+attached|(?:revised|updated|amended|new)\s+{en}\s+(?:\S+\s+){{0,4}}?(?:attached|enclosed|below|for|is)|{en}\s+(?:\S+\s+){{0,3}}attached|our\s+(?:price|pricing|fee)\s+(?:for\s+[^.]{{1,80}}\s+)?(?:is|would\s+be|comes\s+to)|anbei\s+{w}(?:angebot|kostenvoranschlag)|(?:im\s+anhang|in\s+der\s+anlage|als\s+anlage)\s+{w}(?:angebot|kostenvoranschlag)|wie\s+besprochen\s+{w}(?:unser|das)\s+(?:\S+\s+)?angebot|hiermit\s+(?:erhalten\s+sie|unterbreiten\s+wir\s+ihnen|übersenden\s+wir\s+ihnen|senden\s+wir\s+ihnen)\s+{w}angebot|(?:[üÜ]berarbeitete|aktualisierte|korrigierte|neue)[sn]?\s+angebot|adjunt(?:o|a|amos)\s+{w}(?:presupuesto|oferta|cotizaci[oó]n|propuesta)|(?:le|les)\s+(?:enviamos|env[ií]o|remitimos)\s+{w}(?:presupuesto|oferta|cotizaci[oó]n|propuesta)|presupuesto\s+(?:revisado|actualizado)|in\s+allegato\s+{w}(?:preventivo|offerta|proposta|quotazione)|(?:vi|le)\s+(?:invio|inviamo|trasmetto|trasmettiamo|allego|alleghiamo)\s+{w}(?:preventivo|offerta|proposta|quotazione)|(?:preventivo|offerta)\s+(?:aggiornat|revisionat)[oa])"
     ))
 });
 
 static PRESENTS_VETO_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?-u:\b)(?:sign[ée]e?s?|signed|unterschrieben|gegengezeichnet|firmad[oa]|firmat[oa]|purchase\s+order|bon\s+de\s+commande|facture|invoice|rechnung)(?-u:\b)|(?-i:(?-u:\b)PO(?-u:\b))|(?-u:\b)(?:d'ici|dès\s+que|demain|la\s+semaine\s+prochaine|dans\s+les\s+prochains\s+jours|tomorrow|next\s+week|in\s+the\s+coming\s+days|morgen|nächste\s+woche|in\s+den\s+nächsten\s+tagen|mañana|domani)(?-u:\b)|(?-u:\b)(?:thanks?|thank\s+you|merci|danke|grazie|gracias)\s+(?:for|pour|für|per|por)\s+(?:\S+\s+){0,2}(?:quote|quotation|proposal|offer|devis|offre|proposition|angebot|preventivo|offerta|presupuesto)",
+        r"(?i)sign[ée]|(?-u:\b)(?:signed|unterschrieben|gegengezeichnet|firmad[oa]|firmat[oa]|purchase\s+order|bon\s+de\s+commande|facture|invoice|rechnung)(?-u:\b)|(?-i:(?-u:\b)PO(?-u:\b))|(?-u:\b)(?:d'ici|dès\s+que|demain|la\s+semaine\s+prochaine|dans\s+les\s+prochains\s+jours|tomorrow|next\s+week|in\s+the\s+coming\s+days|morgen|nächste\s+woche|in\s+den\s+nächsten\s+tagen|mañana|domani)(?-u:\b)|(?-u:\b)(?:thanks?|thank\s+you|merci|danke|grazie|gracias)\s+(?:for|pour|für|per|por)\s+(?:\S+\s+){0,2}(?:quote|quotation|proposal|offer|devis|offre|proposition|angebot|preventivo|offerta|presupuesto)",
     )
 });
 
@@ -800,7 +817,7 @@ static ASKS_RE: LazyLock<Regex> = LazyLock::new(|| {
     let it = r"(?:preventivo|offerta|quotazione)";
     let w = r"(?:\S+\s+){0,6}?";
     re(&format!(
-        r"(?i)(?:(?:pourriez|pouvez|pourrais|pourrez|voudriez)[- ]vous\s+{w}(?:faire|[ée]tablir|envoyer|transmettre|adresser|parvenir|chiffrer|communiquer|proposer|remettre)\s+{w}{fr}|(?:serait-il|est-il)\s+possible\s+(?:de\s+)?{w}{fr}|(?:merci|je\s+vous\s+remercie|nous\s+vous\s+remercions)\s+(?:de|d')\s+{w}(?:faire|[ée]tablir|envoyer|transmettre|adresser|parvenir|communiquer|remettre)\s+{w}{fr}|(?:nous|je)\s+(?:souhaiterions|souhaitons|souhaiterais|souhaite|voudrions|voudrais|aimerions|aimerais)\s+(?:recevoir\s+|obtenir\s+|avoir\s+)?(?:un|une|votre|vos)\s+(?:\S+\s+)?{fr}|(?-u:\b)demande\s+de\s+(?:devis|prix|chiffrage|cotation|proposition)|besoin\s+d'un(?:e)?\s+(?:\S+\s+)?{fr}|(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+)?(?:send|give|provide|prepare|put\s+together|share|email|let\s+(?:us|me)\s+have|submit|get)\s+{w}{en}|(?:could|can|would)\s+you\s+(?:please\s+)?(?:quote|price)\s+(?:for|on|us|me|up|the)(?-u:\b)|please\s+(?:send|provide|quote|submit|let\s+(?:us|me)\s+have|give|prepare)\s+{w}{en}|(?:we'd|we\s+would|i'd|i\s+would)\s+(?:like|appreciate|love)\s+(?:to\s+(?:get|receive|have|request|see)\s+)?(?:a|an|your|some)\s+(?:\S+\s+)?{en}|(?:we|i)(?:'re|\s+are|'m|\s+am)\s+looking\s+for\s+(?:a|an|some)\s+(?:\S+\s+)?{en}|request\s+for\s+(?:quotation|quote|proposal|pricing|tender)|bitte\s+um\s+{w}{de}|(?:können|könnten|würden)\s+sie\s+(?:uns|mir)\s+{w}{de}|(?:wir|ich)\s+(?:bitten|bitte)\s+(?:sie\s+)?um\s+{w}{de}|(?:wir|ich)\s+(?:hätten|hätte|benötigen|brauchen)\s+(?:gerne\s+)?(?:ein|ihr)\s+(?:\S+\s+)?{de}|(?:angebots|preis)anfrage|bitte\s+(?:senden|schicken|erstellen)\s+sie\s+{w}{de}|(?:podr[ií]a[ns]?|pueden?|puede)\s+(?:\S+\s+){{0,2}}(?:enviar|mandar|hacer|preparar|facilitar)(?:nos|me)?\s+{w}{es}|(?:quisi[ée]ramos|quisiera|necesitamos|necesito|solicitamos|solicito|agradecer[ií]amos|le\s+agradecer[ií]a)\s+{w}{es}|solicitud\s+de\s+(?:presupuesto|cotizaci[oó]n|oferta)|(?:potreste|potrebbe|potete|può|vorremmo|vorrei|chiediamo|richiediamo|gradiremmo)\s+{w}{it}|richiesta\s+(?:di\s+)?(?:preventivo|offerta|quotazione))"
+        r"(?:(?:pourriez|pouvez|pourrais|pourrez|voudriez)[- ]vous\s+{w}(?:faire|[ée]tablir|envoyer|transmettre|adresser|parvenir|chiffrer|communiquer|proposer|remettre)\s+{w}{fr}|(?:serait-il|est-il)\s+possible\s+(?:de\s+)?{w}{fr}|(?:merci|je\s+vous\s+remercie|nous\s+vous\s+remercions)\s+(?:de|d')\s+{w}(?:faire|[ée]tablir|envoyer|transmettre|adresser|parvenir|communiquer|remettre)\s+{w}{fr}|(?:nous|je)\s+(?:souhaiterions|souhaitons|souhaiterais|souhaite|voudrions|voudrais|aimerions|aimerais)\s+(?:recevoir\s+|obtenir\s+|avoir\s+)?(?:un|une|votre|vos)\s+(?:\S+\s+)?{fr}|(?-u:\b)demande\s+de\s+(?:devis|prix|chiffrage|cotation|proposition)|besoin\s+d'un(?:e)?\s+(?:\S+\s+)?{fr}|(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+)?(?:send|give|provide|prepare|put\s+together|share|email|let\s+(?:us|me)\s+have|submit|get)\s+{w}{en}|(?:could|can|would)\s+you\s+(?:please\s+)?(?:quote|price)\s+(?:for|on|us|me|up|the)(?-u:\b)|please\s+(?:send|provide|quote|submit|let\s+(?:us|me)\s+have|give|prepare)\s+{w}{en}|(?:we'd|we\s+would|i'd|i\s+would)\s+(?:like|appreciate|love)\s+(?:to\s+(?:get|receive|have|request|see)\s+)?(?:a|an|your|some)\s+(?:\S+\s+)?{en}|(?:we|i)(?:'re|\s+are|'m|\s+am)\s+looking\s+for\s+(?:a|an|some)\s+(?:\S+\s+)?{en}|request\s+for\s+(?:quotation|quote|proposal|pricing|tender)|bitte\s+um\s+{w}{de}|(?:können|könnten|würden)\s+sie\s+(?:uns|mir)\s+{w}{de}|(?:wir|ich)\s+(?:bitten|bitte)\s+(?:sie\s+)?um\s+{w}{de}|(?:wir|ich)\s+(?:hätten|hätte|benötigen|brauchen)\s+(?:gerne\s+)?(?:ein|ihr)\s+(?:\S+\s+)?{de}|(?:angebots|preis)anfrage|bitte\s+(?:senden|schicken|erstellen)\s+sie\s+{w}{de}|(?:podr[ií]a[ns]?|pueden?|puede)\s+(?:\S+\s+){{0,2}}(?:enviar|mandar|hacer|preparar|facilitar)(?:nos|me)?\s+{w}{es}|(?:quisi[ée]ramos|quisiera|necesitamos|necesito|solicitamos|solicito|agradecer[ií]amos|le\s+agradecer[ií]a)\s+{w}{es}|solicitud\s+de\s+(?:presupuesto|cotizaci[oó]n|oferta)|(?:potreste|potrebbe|potete|può|vorremmo|vorrei|chiediamo|richiediamo|gradiremmo)\s+{w}{it}|richiesta\s+(?:di\s+)?(?:preventivo|offerta|quotazione))"
     ))
 });
 

@@ -412,16 +412,59 @@ fn never_panics_on_odd_input() {
 #[test]
 fn sentences_survive_abbreviations_and_future() {
     assert_eq!(
-        presents_quote("Bonjour M. Tardy, je vous transmets notre proposition technique.").as_deref(),
+        presents_quote("Bonjour M. Tardy, je vous transmets notre proposition technique.")
+            .as_deref(),
         Some("Bonjour M. Tardy, je vous transmets notre proposition technique.")
     );
     assert_eq!(
         presents_quote("Anbei erhalten Sie unser Angebot Nr. 2026-0117 für die Halle.").as_deref(),
         Some("Anbei erhalten Sie unser Angebot Nr. 2026-0117 für die Halle.")
     );
-    assert_eq!(presents_quote("Je vous envoie le devis modifié d'ici une dizaine de jours."), None);
-    assert!(presents_quote("Voici ce que je vous propose :\n- 10 suspensions\nPour l'ensemble : 2 300 € HT.").is_some());
-    assert!(presents_quote("Our quote Q-1234 has been uploaded to your supplier portal.").is_some());
-    assert_eq!(asks_for_quote("Pourriez-vous transmettre ce devis à M. Martin ?"), None);
-    assert_eq!(asks_for_quote("Our quote (RFQ event GB-2026-0031) is online."), None);
+    assert_eq!(
+        presents_quote("Je vous envoie le devis modifié d'ici une dizaine de jours."),
+        None
+    );
+    assert!(
+        presents_quote(
+            "Voici ce que je vous propose :\n- 10 suspensions\nPour l'ensemble : 2 300 € HT."
+        )
+        .is_some()
+    );
+    assert!(
+        presents_quote("Our quote Q-1234 has been uploaded to your supplier portal.").is_some()
+    );
+    assert_eq!(
+        asks_for_quote("Pourriez-vous transmettre ce devis à M. Martin ?"),
+        None
+    );
+    assert_eq!(
+        asks_for_quote("Our quote (RFQ event GB-2026-0031) is online."),
+        None
+    );
+}
+
+#[test]
+fn random_text_never_panics() {
+    let palette: Vec<char> = "0123456789 ,.'’\u{A0}\u{202F}€$£kK-/_:;()>\nHTéÉüßEURUSDGBPCHFdevisquoteAngebotNr°noTTCnet%prime"
+        .chars()
+        .collect();
+    let mut seed: u64 = 42;
+    for len in 0..400usize {
+        let s: String = (0..len)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let i = usize::try_from(seed >> 33).unwrap_or(0) % palette.len();
+                palette.get(i).copied().unwrap_or(' ')
+            })
+            .collect();
+        let _ = find_amounts(&s);
+        let _ = quote_amount(&s);
+        let _ = find_quote_refs(&s);
+        let _ = po_numbers(&s);
+        let _ = is_quote_attachment(&s);
+        let _ = presents_quote(&s);
+        let _ = asks_for_quote(&s);
+    }
 }
