@@ -1,62 +1,178 @@
-//! Closure signals (interim version; replaced by the full detector).
+//! Closure detection: does one message carry a decision about a sales deal?
+//!
+//! dealwatch follows quotes we sent until they end in one of the situations a
+//! sales method distinguishes: **won** (accepted, ordered, signed), **lost**
+//! (another supplier got the order), **vanished** (nobody got it: the
+//! customer dropped the project), **on hold** (the customer asked to pause,
+//! possibly until a named date), or still **open**. This module reads the new
+//! text of ONE message (quoted history already removed upstream), plus its
+//! subject, author kind and attachment names, and returns the most decisive
+//! signal with the sentence that proves it.
+//!
+//! Design: the text is folded once (lowercase ASCII, accents removed, see
+//! `text.rs`) and split into sentences; phrase-family rules (`lexicon.rs` for
+//! customers, `notice.rs` for our own mail, automated notices and
+//! attachments) run as compiled regexes behind a `RegexSet` prefilter. Each
+//! match is checked in its sentence for negation ("ne … pas", "not",
+//! "nicht"), conditions ("if approved"), future tense ("I'll sign") and
+//! questions before it counts (`rules.rs`). Dates ("en septembre", "Q3",
+//! "after the 15th of April", "dans 15 jours") are resolved against the local
+//! date of the message (`dates.rs`). Everything is pure, allocation-light and
+//! never panics on input.
+
+use std::sync::LazyLock;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-/// Decision.
+mod dates;
+mod lexicon;
+mod notice;
+mod rules;
+mod text;
+
+#[cfg(test)]
+#[path = "closure_tests.rs"]
+mod tests;
+
+/// What a message says about the deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Decision {
-    /// Won.
+    /// Accepted: signed quote, purchase order, "go ahead", "bon pour accord".
     Won,
-    /// Lost.
+    /// Another supplier or a competitor got the order.
     Lost,
-    /// Vanished.
+    /// Nobody got it: project dropped, cancelled, no budget, "we decided not to proceed".
     Vanished,
-    /// On hold.
+    /// The customer asked to pause or to come back later (not a closure).
     OnHold,
-    /// Keep open.
+    /// Evidence the customer is alive (questions, "still waiting on sign-off"), no decision.
     KeepOpen,
 }
-/// Author.
+
+/// Who wrote the message, as the caller determined from addresses and headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Author {
-    /// Customer.
+    /// The customer (a human at the customer's organisation, or the customer's own system such as an ERP).
     Customer,
-    /// Us.
+    /// We (the salesperson or a colleague): only reports of the customer's decision count.
     Us,
-    /// Notice.
+    /// An automated notice from a third-party service (e-signature, tender/procurement portal).
     Notice,
 }
-/// Input.
+
+/// One message, as the detector sees it.
 pub struct ClosureInput<'a> {
-    /// New text.
+    /// New text written in this message (quoted history and signature removed), possibly with a forwarded customer message appended after a blank line.
     pub new_text: &'a str,
-    /// Subject.
+    /// The subject, reply prefixes already stripped.
     pub subject: &'a str,
-    /// Date.
+    /// When the message was written (its Date header), used to resolve relative dates.
     pub sent_at: DateTime<FixedOffset>,
-    /// Author.
+    /// Who wrote it.
     pub author: Author,
-    /// Attachments.
+    /// File names of attachments (e.g. "Q-10254_signed.pdf", "BC_2025-0412.pdf", "scan0042.pdf").
     pub attachment_names: &'a [String],
 }
-/// Signal.
+
+/// A decision found in a message, with its evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClosureSignal {
-    /// Decision.
+    /// The decision.
     pub decision: Decision,
-    /// Sentence.
+    /// The sentence quoted verbatim from the text (trimmed, whitespace runs collapsed, at most ~300 chars) that proves it; for an attachment-only signal, a short description naming the file.
     pub sentence: String,
-    /// Confidence.
+    /// 0.0..=1.0: how sure the rule is.
     pub confidence: f32,
-    /// Revisit.
+    /// For OnHold: the date the customer named, resolved to a calendar date; None when no date was named.
     pub revisit_on: Option<NaiveDate>,
-    /// Rule.
+    /// Short stable name of the rule that fired (e.g. "fr.accept.bon_pour_accord"), for explanations and tests.
     pub rule: &'static str,
 }
-/// Detect.
-pub fn detect_closure(_input: &ClosureInput<'_>) -> Option<ClosureSignal> {
-    None
+
+static CUSTOMER: LazyLock<rules::RuleSet> =
+    LazyLock::new(|| rules::RuleSet::new(lexicon::customer_rules()));
+
+/// Maximum text length examined (longer texts are cut, at a char boundary).
+const MAX_TEXT: usize = 64 * 1024;
+
+fn bounded(s: &str) -> &str {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    let mut end = MAX_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
-/// OOO return.
-pub fn out_of_office_return(_text: &str, _sent_at: DateTime<FixedOffset>) -> Option<NaiveDate> {
-    None
+
+/// The most decisive signal of the message, if any: a decision (won, lost,
+/// vanished, on hold) beats keep-open evidence; among decisions the most
+/// confident rule wins, ties broken Lost > Won > Vanished > OnHold, and an
+/// acceptance (confidence ≥ 0.7) beats a pause found in the same message
+/// (a scheduling constraint after a "yes" is not a pause).
+pub fn detect_closure(input: &ClosureInput<'_>) -> Option<ClosureSignal> {
+    let today = input.sent_at.date_naive();
+    let doc = text::Doc::new(bounded(input.new_text));
+    let cands = match input.author {
+        Author::Customer => {
+            let mut c = rules::scan(&CUSTOMER, &doc, today);
+            c.extend(notice::attachment_candidates(
+                &doc,
+                input.attachment_names,
+                today,
+            ));
+            c.extend(question_candidate(&doc));
+            c
+        }
+        Author::Us => rules::scan(&notice::US, &doc, today),
+        Author::Notice => notice::notice_candidate(&doc, input.subject)
+            .into_iter()
+            .collect(),
+    };
+    rules::pick(cands).map(|c| c.into_signal(&doc))
+}
+
+/// A question from the customer keeps the deal open (weak evidence).
+fn question_candidate(doc: &text::Doc<'_>) -> Option<rules::Candidate> {
+    let &(s, e) = doc.sentences.iter().find(|&&(s, e)| {
+        doc.folded[s..e].ends_with('?') && doc.folded[s..e].split_whitespace().count() >= 3
+    })?;
+    Some(rules::Candidate {
+        decision: Decision::KeepOpen,
+        conf: 0.5,
+        rule: "any.open.question",
+        span: Some((s, e)),
+        description: None,
+        revisit_on: None,
+    })
+}
+
+/// For an out-of-office auto-reply: the return date it names ("de retour le 12 janvier", "back on Monday 5 Jan", "ab dem 07.01.2026 wieder erreichbar", "I will return on 2026-01-12"), resolved against sent_at; None when none.
+///
+/// A date introduced by a return word ("retour", "back", "wieder erreichbar")
+/// wins; otherwise the end of an absence ("jusqu'au 4 janvier", "until 5 Jan",
+/// the day after when marked "inclus"/"inclusive").
+pub fn out_of_office_return(text: &str, sent_at: DateTime<FixedOffset>) -> Option<NaiveDate> {
+    let folded = text::fold(bounded(text));
+    dates::return_date(&folded, sent_at.date_naive())
+}
+
+/// Resolves a date expression found in `text` relative to `sent_at` (see rules below); the first one found.
+///
+/// Relative to the local date of `sent_at`: explicit dates ("15 avril",
+/// "le 15/04", "15.04.2026", "April 15th", "2026-04-15"; a day-month already
+/// past → next year's); a month alone ("en septembre", "in September", "im
+/// September") → the 1st of its next occurrence; "mi-mars" → the 15th; "fin
+/// juin"/"end of June" → the last day; "début mars" → the 1st; "la rentrée",
+/// "after the summer" → 1 September; "Q3", "3e trimestre", "drittes Quartal"
+/// → first day of that quarter (next occurrence); "next month" → 1st of next
+/// month; "in two weeks", "dans 15 jours" → sent + N days; "next year" → 1
+/// January next year; "début 2027" → 2027-01-01; "after the holidays" in
+/// November/December → 5 January; "next week" → next Monday; "lundi
+/// prochain", "next Tuesday" → that weekday's next occurrence. None when no
+/// date is named.
+pub fn resolve_date(text: &str, sent_at: DateTime<FixedOffset>) -> Option<NaiveDate> {
+    let folded = text::fold(bounded(text));
+    dates::first(&folded, sent_at.date_naive())
 }

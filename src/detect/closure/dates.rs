@@ -1,0 +1,686 @@
+//! Date expressions in French, English, German, Spanish and Italian, resolved
+//! against the local date a message was written.
+//!
+//! Works on folded text (see `text.rs`). Every pattern yields a calendar date
+//! or nothing: nothing is invented when no date is named.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use regex::{Captures, Regex};
+
+/// A date expression found in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub date: NaiveDate,
+}
+
+/// Context handed to each pattern's resolver.
+struct Ctx<'h> {
+    today: NaiveDate,
+    hay: &'h str,
+    start: usize,
+    end: usize,
+}
+
+type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<NaiveDate>;
+
+const MONTHS: &[(&str, u32)] = &[
+    ("janvier", 1),
+    ("january", 1),
+    ("januar", 1),
+    ("janner", 1),
+    ("enero", 1),
+    ("gennaio", 1),
+    ("janv", 1),
+    ("jan", 1),
+    ("fevrier", 2),
+    ("february", 2),
+    ("februar", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("fevr", 2),
+    ("fev", 2),
+    ("feb", 2),
+    ("mars", 3),
+    ("march", 3),
+    ("marz", 3),
+    ("marzo", 3),
+    ("mrz", 3),
+    ("mar", 3),
+    ("avril", 4),
+    ("april", 4),
+    ("abril", 4),
+    ("aprile", 4),
+    ("avr", 4),
+    ("apr", 4),
+    ("mai", 5),
+    ("may", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("juin", 6),
+    ("june", 6),
+    ("juni", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("jun", 6),
+    ("juillet", 7),
+    ("july", 7),
+    ("juli", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("juil", 7),
+    ("jul", 7),
+    ("aout", 8),
+    ("august", 8),
+    ("agosto", 8),
+    ("aug", 8),
+    ("septembre", 9),
+    ("september", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("settembre", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("octobre", 10),
+    ("october", 10),
+    ("oktober", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("oct", 10),
+    ("okt", 10),
+    ("novembre", 11),
+    ("november", 11),
+    ("noviembre", 11),
+    ("nov", 11),
+    ("decembre", 12),
+    ("december", 12),
+    ("dezember", 12),
+    ("diciembre", 12),
+    ("dicembre", 12),
+    ("dec", 12),
+    ("dez", 12),
+];
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("lundi", Weekday::Mon),
+    ("monday", Weekday::Mon),
+    ("montag", Weekday::Mon),
+    ("lunes", Weekday::Mon),
+    ("lunedi", Weekday::Mon),
+    ("mardi", Weekday::Tue),
+    ("tuesday", Weekday::Tue),
+    ("dienstag", Weekday::Tue),
+    ("martes", Weekday::Tue),
+    ("martedi", Weekday::Tue),
+    ("mercredi", Weekday::Wed),
+    ("wednesday", Weekday::Wed),
+    ("mittwoch", Weekday::Wed),
+    ("miercoles", Weekday::Wed),
+    ("mercoledi", Weekday::Wed),
+    ("jeudi", Weekday::Thu),
+    ("thursday", Weekday::Thu),
+    ("donnerstag", Weekday::Thu),
+    ("jueves", Weekday::Thu),
+    ("giovedi", Weekday::Thu),
+    ("vendredi", Weekday::Fri),
+    ("friday", Weekday::Fri),
+    ("freitag", Weekday::Fri),
+    ("viernes", Weekday::Fri),
+    ("venerdi", Weekday::Fri),
+    ("samedi", Weekday::Sat),
+    ("saturday", Weekday::Sat),
+    ("samstag", Weekday::Sat),
+    ("sonnabend", Weekday::Sat),
+    ("sabado", Weekday::Sat),
+    ("sabato", Weekday::Sat),
+    ("dimanche", Weekday::Sun),
+    ("sunday", Weekday::Sun),
+    ("sonntag", Weekday::Sun),
+    ("domingo", Weekday::Sun),
+    ("domenica", Weekday::Sun),
+];
+
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("a couple of", 2),
+    ("couple of", 2),
+    ("a", 1),
+    ("an", 1),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("eight", 8),
+    ("ten", 10),
+    ("twelve", 12),
+    ("fifteen", 15),
+    ("un", 1),
+    ("une", 1),
+    ("deux", 2),
+    ("trois", 3),
+    ("quatre", 4),
+    ("cinq", 5),
+    ("huit", 8),
+    ("dix", 10),
+    ("quinze", 15),
+    ("ein", 1),
+    ("eine", 1),
+    ("einer", 1),
+    ("einem", 1),
+    ("zwei", 2),
+    ("drei", 3),
+    ("vier", 4),
+    ("funf", 5),
+    ("sechs", 6),
+    ("acht", 8),
+    ("zehn", 10),
+    ("uno", 1),
+    ("una", 1),
+    ("dos", 2),
+    ("tres", 3),
+    ("cuatro", 4),
+    ("quince", 15),
+    ("due", 2),
+    ("tre", 3),
+    ("quattro", 4),
+    ("quindici", 15),
+];
+
+fn alternation(words: impl Iterator<Item = &'static str>) -> String {
+    let mut v: Vec<&str> = words.collect();
+    v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    v.join("|")
+}
+
+/// The month-name alternation used in the patterns.
+static MON: LazyLock<String> = LazyLock::new(|| alternation(MONTHS.iter().map(|m| m.0)));
+static WD: LazyLock<String> = LazyLock::new(|| alternation(WEEKDAYS.iter().map(|w| w.0)));
+static NUM: LazyLock<String> = LazyLock::new(|| alternation(NUMBER_WORDS.iter().map(|w| w.0)));
+
+fn month_num(s: &str) -> Option<u32> {
+    let s = s.trim_end_matches('.');
+    MONTHS.iter().find(|m| m.0 == s).map(|m| m.1)
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    WEEKDAYS.iter().find(|w| w.0 == s).map(|w| w.1)
+}
+
+fn number(s: &str) -> Option<u32> {
+    s.parse()
+        .ok()
+        .or_else(|| NUMBER_WORDS.iter().find(|w| w.0 == s).map(|w| w.1))
+}
+
+/// Last day of a month.
+fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// Day selector inside a month: a fixed day or the last one.
+#[derive(Clone, Copy)]
+enum Day {
+    Nth(u32),
+    Last,
+}
+
+fn ymd(y: i32, m: u32, d: Day) -> Option<NaiveDate> {
+    match d {
+        Day::Nth(n) => NaiveDate::from_ymd_opt(y, m, n),
+        Day::Last => last_day(y, m),
+    }
+}
+
+/// The date with month `m` and day `d` on or after `today` (this year or next).
+fn next_on_or_after(today: NaiveDate, m: u32, d: Day) -> Option<NaiveDate> {
+    let this = ymd(today.year(), m, d)?;
+    if this >= today {
+        Some(this)
+    } else {
+        ymd(today.year() + 1, m, d)
+    }
+}
+
+/// A date with an optional explicit year; without one, the next occurrence.
+fn with_year(today: NaiveDate, year: Option<&str>, m: u32, d: Day) -> Option<NaiveDate> {
+    match year.and_then(|y| y.parse::<i32>().ok()) {
+        Some(y) if y < 100 => ymd(2000 + y, m, d),
+        Some(y) => ymd(y, m, d),
+        None => next_on_or_after(today, m, d),
+    }
+}
+
+fn next_weekday(today: NaiveDate, wd: Weekday) -> Option<NaiveDate> {
+    let delta =
+        (7 + wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64) % 7;
+    let delta = if delta == 0 { 7 } else { delta };
+    today.checked_add_days(Days::new(delta as u64))
+}
+
+fn cap<'c>(c: &'c Captures<'_>, name: &str) -> Option<&'c str> {
+    c.name(name).map(|m| m.as_str())
+}
+
+fn r_iso(c: &Captures<'_>, _: &Ctx<'_>) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(
+        cap(c, "y")?.parse().ok()?,
+        cap(c, "m")?.parse().ok()?,
+        cap(c, "d")?.parse().ok()?,
+    )
+}
+
+/// Numeric day/month (European order; swapped when only US order is valid).
+fn r_numeric(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let tail = &x.hay[x.end..];
+    if cap(c, "y").is_none()
+        && tail.starts_with(['/', '.', '-'])
+        && tail[1..].starts_with(|ch: char| ch.is_ascii_digit())
+    {
+        return None;
+    }
+    let (mut d, mut m): (u32, u32) = (cap(c, "d")?.parse().ok()?, cap(c, "m")?.parse().ok()?);
+    if m > 12 && d <= 12 {
+        std::mem::swap(&mut d, &mut m);
+    }
+    with_year(x.today, cap(c, "y"), m, Day::Nth(d))
+}
+
+fn r_day_month(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let m = month_num(cap(c, "mon")?)?;
+    with_year(
+        x.today,
+        cap(c, "y"),
+        m,
+        Day::Nth(cap(c, "d")?.parse().ok()?),
+    )
+}
+
+fn r_mod_month(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let m = month_num(cap(c, "mon")?)?;
+    let md = cap(c, "mod")?;
+    let day = if md.starts_with("mi")
+        || md.starts_with("mid")
+        || md.starts_with("mitte")
+        || md.starts_with("med")
+        || md == "meta"
+    {
+        Day::Nth(15)
+    } else if md.starts_with("fin")
+        || md.starts_with("end")
+        || md.starts_with("the end")
+        || md.starts_with("late")
+        || md == "ende"
+        || md == "fine"
+    {
+        Day::Last
+    } else {
+        Day::Nth(1)
+    };
+    with_year(x.today, cap(c, "y"), m, day)
+}
+
+fn r_month(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let m = month_num(cap(c, "mon")?)?;
+    with_year(x.today, cap(c, "y"), m, Day::Nth(1))
+}
+
+fn r_rentree(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let m = cap(c, "mon").and_then(month_num).unwrap_or(9);
+    next_on_or_after(x.today, m, Day::Nth(1))
+}
+
+fn r_september(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    next_on_or_after(x.today, 9, Day::Nth(1))
+}
+
+/// "after the holidays": year-end holidays -> 5 January; summer holidays -> 1 September.
+fn r_holidays(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let w = cap(c, "h")?;
+    let year_end = [
+        "noel",
+        "christmas",
+        "new year",
+        "nouvel an",
+        "fetes",
+        "feiertagen",
+        "weihnachten",
+        "neujahr",
+        "feste",
+        "fiestas",
+    ]
+    .iter()
+    .any(|k| w.contains(k));
+    let month = x.today.month();
+    if year_end || month >= 11 || (month == 1 && x.today.day() < 5) {
+        next_on_or_after(x.today, 1, Day::Nth(5))
+    } else if (6..=8).contains(&month) {
+        next_on_or_after(x.today, 9, Day::Nth(1))
+    } else {
+        None
+    }
+}
+
+fn quarter_of(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches(['.', ' ']);
+    let table: &[(&str, u32)] = &[
+        ("1", 1),
+        ("2", 2),
+        ("3", 3),
+        ("4", 4),
+        ("premier", 1),
+        ("1er", 1),
+        ("first", 1),
+        ("erste", 1),
+        ("ersten", 1),
+        ("erstes", 1),
+        ("deuxieme", 2),
+        ("second", 2),
+        ("zweite", 2),
+        ("zweiten", 2),
+        ("zweites", 2),
+        ("troisieme", 3),
+        ("third", 3),
+        ("dritte", 3),
+        ("dritten", 3),
+        ("drittes", 3),
+        ("quatrieme", 4),
+        ("dernier", 4),
+        ("fourth", 4),
+        ("last", 4),
+        ("vierte", 4),
+        ("vierten", 4),
+        ("viertes", 4),
+        ("letzte", 4),
+        ("letzten", 4),
+        ("letztes", 4),
+    ];
+    table.iter().find(|t| t.0 == w).map(|t| t.1)
+}
+
+fn r_quarter(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let q = quarter_of(cap(c, "q")?)?;
+    with_year(x.today, cap(c, "y"), 3 * q - 2, Day::Nth(1))
+}
+
+fn r_half(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    with_year(x.today, cap(c, "y"), 7, Day::Nth(1))
+}
+
+fn r_next_month(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(x.today.year(), x.today.month(), 1)?.checked_add_months(Months::new(1))
+}
+
+fn r_in_n(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let n = number(cap(c, "n")?)?;
+    let unit = cap(c, "u")?;
+    if unit.starts_with("mo") || unit.starts_with("mes") {
+        return x.today.checked_add_months(Months::new(n));
+    }
+    let per = if unit.starts_with('w') || unit.starts_with("sem") || unit.starts_with("set") {
+        7
+    } else {
+        1
+    };
+    x.today.checked_add_days(Days::new(u64::from(n) * per))
+}
+
+fn r_fortnight(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    x.today.checked_add_days(Days::new(15))
+}
+
+fn r_next_year(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(x.today.year() + 1, 1, 1)
+}
+
+/// "début 2027", "mid-2027", "end of 2026": only when still ahead of `today`.
+fn r_mod_year(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let y: i32 = cap(c, "y")?.parse().ok()?;
+    let md = cap(c, "mod")?;
+    let d = if md.starts_with("mi") || md.starts_with("mitte") {
+        NaiveDate::from_ymd_opt(y, 7, 1)?
+    } else if md.starts_with("fin")
+        || md.starts_with("end")
+        || md.starts_with("the end")
+        || md.starts_with("late")
+        || md == "ende"
+        || md.starts_with("finales")
+        || md == "fine"
+    {
+        NaiveDate::from_ymd_opt(y, 12, 31)?
+    } else {
+        NaiveDate::from_ymd_opt(y, 1, 1)?
+    };
+    (d >= x.today).then_some(d)
+}
+
+fn r_next_week(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    next_weekday(x.today, Weekday::Mon)
+}
+
+fn r_weekday(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let cue = cap(c, "cue");
+    let suffix = cap(c, "suf");
+    if suffix.is_none() && matches!(cue, None | Some("le") | Some("el")) {
+        return None;
+    }
+    next_weekday(x.today, weekday(cap(c, "wd")?)?)
+}
+
+fn r_tomorrow(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let w = cap(c, "t")?;
+    if w == "morgen" && x.hay[..x.start].trim_end().ends_with("guten") {
+        return None;
+    }
+    let n = if w.contains("apres") || w.contains("after") || w.starts_with("uber") {
+        2
+    } else {
+        1
+    };
+    x.today.checked_add_days(Days::new(n))
+}
+
+/// Builds the pattern table (text, resolver); `{MON}`, `{WD}`, `{NUM}` are expanded.
+fn pattern_table() -> Vec<(String, Resolver)> {
+    let mut raw: Vec<(&str, Resolver)> = vec![
+        (r"\b(?P<y>20\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b", r_iso),
+        (
+            r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>20\d{2}|\d{2})\b",
+            r_numeric,
+        ),
+        (
+            r"\b(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>20\d{2})\b",
+            r_numeric,
+        ),
+        (
+            r"\b(?:le|au|du|des|on|am|ab|bis|vom|zum|after|before|until|till|from|by|avant|apres|jusqu'au|partir du|el|al|il|dal|entro|through|to|for|den)\s+(?:(?:{WD}),?\s+)?(?P<d>\d{1,2})[./](?P<m>\d{1,2})\b\.?",
+            r_numeric,
+        ),
+        (r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?:\s|$)", r_numeric),
+        (
+            r"\b(?:(?:{WD}),?\s+(?:(?:the|le|den|el|il)\s+)?)?(?P<d>\d{1,2})(?:er|st|nd|rd|th|e|o|\.)?\s*(?:of\s+|de\s+|-)?(?P<mon>{MON})\b\.?(?:,?\s*(?P<y>20\d{2}))?",
+            r_day_month,
+        ),
+        (
+            r"\b(?:(?:{WD}),?\s+)?(?P<mon>{MON})\.?\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>20\d{2}))?",
+            r_day_month,
+        ),
+        (
+            r"\b(?P<mod>debut|fin|mi|courant|early|late|the end of|end of|mid|the beginning of|beginning of|the start of|start of|anfang|ende|mitte|principios de|finales de|mediados de|inizio|fine|meta)\s*-?\s*(?:de\s+|d'|of\s+)?(?P<mon>{MON})\b\.?(?:\s+(?P<y>20\d{2}))?",
+            r_mod_month,
+        ),
+        (
+            r"\b(?:en|in|im|a|au mois de|mois de|jusqu'en|apres|after|avant|before|until|till|by|from|ab|bis|nach|vor|des|a partir de|para|hasta|despues de|per|fino a|dopo|entro|for|next|around|vers|courant|por|nel mese di)\s+(?P<mon>{MON})\b(?:\s+(?P<y>20\d{2}))?",
+            r_month,
+        ),
+        (r"\b(?P<mon>{MON})\s+(?P<y>20\d{2})\b", r_month),
+    ];
+    raw.extend(relative_patterns());
+    raw.into_iter()
+        .map(|(p, f)| {
+            let p = p
+                .replace("{MON}", &MON)
+                .replace("{WD}", &WD)
+                .replace("{NUM}", &NUM);
+            (p, f)
+        })
+        .collect()
+}
+
+/// Named periods and relative expressions.
+fn relative_patterns() -> Vec<(&'static str, Resolver)> {
+    vec![
+        (
+            r"\b(?:la |l')?rentree(?:\s+scolaire)?(?:\s+(?:de|d'|en)\s*(?P<mon>{MON}))?\b",
+            r_rentree,
+        ),
+        (
+            r"\b(?:after the summer|after summer|after the summer holidays|apres l'ete|apres les vacances d'ete|apres les grandes vacances|nach den sommerferien|nach dem sommer|nach der sommerpause|despues del verano|dopo l'estate|dopo le vacanze estive|dopo la pausa estiva)\b",
+            r_september,
+        ),
+        (
+            r"\b(?P<h>after the (?:christmas |xmas |festive |winter )?holidays|after (?:christmas|xmas|new year|the new year)|apres (?:les fetes|les vacances de noel|les vacances|noel|le nouvel an|le jour de l'an)|nach (?:den feiertagen|weihnachten|neujahr|den ferien|dem jahreswechsel)|dopo (?:le feste|le vacanze|natale)|despues de (?:las fiestas|navidad|las vacaciones))\b",
+            r_holidays,
+        ),
+        (
+            r"\bq(?P<q>[1-4])\b(?:\s*[/-]?\s*(?P<y>20\d{2}))?",
+            r_quarter,
+        ),
+        (
+            r"\b(?P<q>[1-4])(?:er|e|eme|nd|rd|st|th|\.)?\s*(?:trimestre|quarter|quartal)\b(?:\s+(?:de\s+|of\s+)?(?P<y>20\d{2}))?",
+            r_quarter,
+        ),
+        (
+            r"\b(?:the\s+|le\s+|im\s+)?(?P<q>premier|1er|deuxieme|second|troisieme|quatrieme|dernier|first|third|fourth|last|erste[nms]?|zweite[nms]?|dritte[nms]?|vierte[nms]?|letzte[nms]?)\s+(?:trimestre|quarter|quartal)\b(?:\s+(?:de\s+|of\s+)?(?P<y>20\d{2}))?",
+            r_quarter,
+        ),
+        (
+            r"\b(?:h2|second half(?: of the year)?|2nd half|second semestre|deuxieme semestre|2e semestre|2eme semestre|zweiten? (?:halbjahr|jahreshalfte)|zweites halbjahr|2\. halbjahr)\b(?:\s+(?:of\s+|de\s+)?(?P<y>20\d{2}))?",
+            r_half,
+        ),
+        (
+            r"\b(?:next month|le mois prochain|mois prochain|nachsten monat|kommenden monat|el mes que viene|el proximo mes|il mese prossimo|il prossimo mese)\b",
+            r_next_month,
+        ),
+        (
+            r"\b(?:in|dans|within|d'ici|tra|fra|dentro de|innerhalb von)\s+(?P<n>\d{1,3}|{NUM})\s+(?P<u>days?|jours?|weeks?|semaines?|months?|mois|tagen?|wochen?|monaten?|dias|semanas|meses|giorni|settimane|mesi)\b",
+            r_in_n,
+        ),
+        (
+            r"\b(?:dans|d'ici) (?:une )?quinzaine\b|\bin a fortnight\b",
+            r_fortnight,
+        ),
+        (
+            r"\b(?:next year|l'annee prochaine|l'an prochain|annee prochaine|nachstes jahr|nachsten jahr|im kommenden jahr|el ano que viene|el proximo ano|l'anno prossimo|il prossimo anno|in the new year|im neuen jahr|im kommenden jahr)\b",
+            r_next_year,
+        ),
+        (
+            r"\b(?P<mod>debut|courant|fin|mi|early|late|the end of|end of|mid|start of|beginning of|anfang|ende|mitte|principios de|finales de|inizio|fine|in|en|im|for|pour|ab|from|des|a partir de)\s*-?\s*(?:de\s+|d'|of\s+)?(?P<y>20\d{2})\b",
+            r_mod_year,
+        ),
+        (
+            r"\b(?:next week|la semaine prochaine|semaine prochaine|nachste woche|nachsten woche|kommende woche|kommenden woche|la semana que viene|la proxima semana|la settimana prossima|la prossima settimana)\b",
+            r_next_week,
+        ),
+        (
+            r"\b(?:(?P<cue>next|this|on|by|until|till|from|after|ce|des|a partir de|jusqu'a|avant|d'ici|nachsten|nachster|kommenden|am|ab|bis|diesen|el proximo|el|il prossimo|entro|le)\s+)?(?P<wd>{WD})\b(?:\s+(?P<suf>prochain|qui vient|prossimo|que viene))?",
+            r_weekday,
+        ),
+        (
+            r"\b(?P<t>apres-demain|apres demain|the day after tomorrow|ubermorgen|demain|tomorrow|domani|morgen)\b",
+            r_tomorrow,
+        ),
+    ]
+}
+
+static PATTERNS: LazyLock<Vec<(Regex, Resolver)>> = LazyLock::new(|| {
+    pattern_table()
+        .into_iter()
+        .map(|(p, f)| (Regex::new(&p).expect("static date regex"), f))
+        .collect()
+});
+
+/// Every date expression of `hay` (folded text); overlapping expressions are
+/// merged, keeping the longest (most specific) one. Sorted by position.
+pub(super) fn find_all(hay: &str, today: NaiveDate) -> Vec<Found> {
+    let mut raw: Vec<Found> = Vec::new();
+    for (re, resolve) in PATTERNS.iter() {
+        for c in re.captures_iter(hay) {
+            let Some(m) = c.get(0) else { continue };
+            let ctx = Ctx {
+                today,
+                hay,
+                start: m.start(),
+                end: m.end(),
+            };
+            if let Some(date) = resolve(&c, &ctx) {
+                raw.push(Found {
+                    start: m.start(),
+                    end: m.end(),
+                    date,
+                });
+            }
+        }
+    }
+    raw.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut out: Vec<Found> = Vec::new();
+    for f in raw {
+        match out.last_mut() {
+            Some(last) if f.start < last.end => {
+                if f.end - f.start > last.end - last.start {
+                    *last = f;
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// The first date expression of `hay` (folded text).
+pub(super) fn first(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
+    find_all(hay, today).first().map(|f| f.date)
+}
+
+static RETURN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:de retour|retour|reviendrai|rentrerai|reprendrai|reprise|disponible|joignable|present|presente|back|return|returning|available|wieder|zuruck|erreichbar|im buro|in the office|regreso|vuelvo|rientro|rientrero|ritorno|reachable)\b")
+        .expect("static regex")
+});
+static RETURN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^.!?\n]{0,30}?\b(?:wieder|zuruck|erreichbar|de retour|back in|disponible|available|joignable)\b").expect("static regex")
+});
+static UNTIL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:jusqu'au|jusqu'a|until|till|through|thru|bis|au|to|hasta|al|fino al)\b")
+        .expect("static regex")
+});
+static INCLUSIVE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\W{0,3}(?:inclus|incluse|compris|inclusive|included|einschliesslich|inklusive|incluido|incluso|compreso)\b").expect("static regex")
+});
+
+/// The return date named by an out-of-office text (folded), if any.
+pub(super) fn return_date(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let found = find_all(hay, today);
+    let before = |f: &Found| &hay[f.start.saturating_sub(60)..f.start];
+    let inclusive = |f: &Found| INCLUSIVE_AFTER.is_match(&hay[f.end..]);
+    let explicit = found
+        .iter()
+        .find(|f| RETURN_BEFORE.is_match(before(f)) || RETURN_AFTER.is_match(&hay[f.end..]));
+    if let Some(f) = explicit {
+        return Some(if inclusive(f) {
+            f.date.succ_opt()?
+        } else {
+            f.date
+        });
+    }
+    let until = found.iter().find(|f| UNTIL_BEFORE.is_match(before(f)))?;
+    if inclusive(until) {
+        until.date.succ_opt()
+    } else {
+        Some(until.date)
+    }
+}
