@@ -12,6 +12,12 @@ fn main() {
         }
     };
     let mail = dealwatch::mail::parse::parse(&bytes, false);
-    println!("subject: {:?}\nnorm: {:?}\ndefects: {:?}", mail.subject, mail.subject_norm, mail.defects);
-    println!("--- text ---\n{}\n--- new_text ---\n{}\n--- forwarded ---\n{:?}", mail.text, mail.new_text, mail.forwarded);
+    println!(
+        "subject: {:?}\nnorm: {:?}\ndefects: {:?}",
+        mail.subject, mail.subject_norm, mail.defects
+    );
+    println!(
+        "--- text ---\n{}\n--- new_text ---\n{}\n--- forwarded ---\n{:?}",
+        mail.text, mail.new_text, mail.forwarded
+    );
 }

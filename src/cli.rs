@@ -119,7 +119,12 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     /// A Maildir tree (fs layout INBOX/cur, Sent/cur, or Maildir++ cur/, .Sent/cur).
-    #[arg(long, value_name = "DIR", conflicts_with = "mbox", required_unless_present = "mbox")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "mbox",
+        required_unless_present = "mbox"
+    )]
     pub maildir: Option<PathBuf>,
     /// An mbox file (Thunderbird, Google Takeout).
     #[arg(long, value_name = "FILE")]
@@ -237,7 +242,9 @@ impl Context {
 
     /// Proposal settings.
     pub fn rules(&self) -> ProposalRules {
-        ProposalRules { quiet_days: self.config.detect.quiet_days }
+        ProposalRules {
+            quiet_days: self.config.detect.quiet_days,
+        }
     }
 }
 
@@ -276,9 +283,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show { id } => output::show(&ctx, id),
         Command::Accept { id } => decide::accept(&ctx, id),
         Command::Reject { id } => decide::reject(&ctx, id),
-        Command::Close { id, state, reason, competitor } => {
-            decide::close(&ctx, id, state, reason, competitor)
-        }
+        Command::Close {
+            id,
+            state,
+            reason,
+            competitor,
+        } => decide::close(&ctx, id, state, reason, competitor),
         Command::Hold { id, until } => decide::hold(&ctx, id, until),
         Command::Reopen { id } => decide::reopen(&ctx, id),
         Command::Eval { corpus } => runtime.block_on(eval::run(&ctx, &corpus)),
@@ -298,18 +308,29 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
         (Some(dir), _) => {
             let identity = identity::resolve(&ctx.config, &store, identity::Hint::Maildir(dir))?;
             let mut src = MaildirSource::open(dir, max)?;
-            (scan_with(ctx, &mut store, &mut src, &identity, "maildir").await?, "maildir")
+            (
+                scan_with(ctx, &mut store, &mut src, &identity, "maildir").await?,
+                "maildir",
+            )
         }
         (None, Some(file)) => {
             let identity = identity::resolve(&ctx.config, &store, identity::Hint::Mbox(file))?;
             let mut src = MboxSource::open(file, max)?;
-            (scan_with(ctx, &mut store, &mut src, &identity, "mbox").await?, "mbox")
+            (
+                scan_with(ctx, &mut store, &mut src, &identity, "mbox").await?,
+                "mbox",
+            )
         }
         (None, None) => bail!("scan needs --maildir DIR or --mbox FILE"),
     };
     eprintln!(
         "scanned {} messages from {source_name} ({} new, {} already known, {} degraded); {} linked, {} new opportunities",
-        stats.read, stats.stored, stats.known, stats.degraded, stats.link.linked, stats.link.created
+        stats.read,
+        stats.stored,
+        stats.known,
+        stats.degraded,
+        stats.link.linked,
+        stats.link.created
     );
     Ok(())
 }
@@ -376,7 +397,10 @@ async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
         stats.link.created
     );
     output::print_table(&demo_ctx, &store, None)?;
-    println!("\nTry: dealwatch --db FILE scan --maildir {} then dealwatch --db FILE show 1", dir.display());
+    println!(
+        "\nTry: dealwatch --db FILE scan --maildir {} then dealwatch --db FILE show 1",
+        dir.display()
+    );
     Ok(())
 }
 
@@ -385,5 +409,11 @@ pub fn proposal_for(ctx: &Context, store: &Store, id: i64) -> Result<Option<pipe
     let opp = store.opportunity(id)?;
     let msgs = store.opportunity_messages(id)?;
     let rejected = store.rejections(id)?;
-    Ok(pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules()))
+    Ok(pipeline::propose(
+        &opp,
+        &msgs,
+        &rejected,
+        ctx.clock.now(),
+        ctx.rules(),
+    ))
 }

@@ -406,7 +406,13 @@ impl RawConfig {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string().lines().collect::<Vec<_>>().join(" ").trim().to_string(),
+            message: e
+                .to_string()
+                .lines()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim()
+                .to_string(),
         })?;
         raw.validate()?;
         Ok(raw)
@@ -426,7 +432,9 @@ impl RawConfig {
             ));
         }
         if self.detect.quiet_days == 0 {
-            return Err(ConfigError::Invalid("detect.quiet-days must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "detect.quiet-days must be at least 1".into(),
+            ));
         }
         for (name, acc) in &self.accounts {
             if acc.tls == TlsMode::None && !is_loopback_host(&acc.host) {

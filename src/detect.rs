@@ -79,7 +79,10 @@ pub struct Facts {
 
 /// Classifies one message.
 pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
-    let from_ours = mail.from.as_ref().is_some_and(|a| identity.is_ours(&a.email));
+    let from_ours = mail
+        .from
+        .as_ref()
+        .is_some_and(|a| identity.is_ours(&a.email));
     let outside: Vec<&Address> = mail
         .recipients()
         .filter(|a| !identity.is_ours(&a.email))
@@ -138,7 +141,11 @@ fn counterpart(mail: &Mail, direction: Direction, outside: &[&Address]) -> Optio
             // Web forms and no-reply senders put the customer in Reply-To.
             match &mail.reply_to {
                 Some(r) if auto::is_noreply(&from.email) || r.domain() == from.domain() => {
-                    Some(if auto::is_noreply(&from.email) { r.clone() } else { from })
+                    Some(if auto::is_noreply(&from.email) {
+                        r.clone()
+                    } else {
+                        from
+                    })
                 }
                 _ => Some(from),
             }
@@ -224,7 +231,9 @@ fn announced_quote(mail: &Mail, refs: &[String]) -> Option<String> {
         return Some(format!("quote announced: {}", mail.subject));
     }
     let m = QUOTE_MENTION.find(&mail.new_text)?;
-    let near = mail.new_text.get(m.start()..(m.end() + 40).min(mail.new_text.len()))
+    let near = mail
+        .new_text
+        .get(m.start()..(m.end() + 40).min(mail.new_text.len()))
         .or_else(|| mail.new_text.get(m.start()..))?;
     refs.iter()
         .filter(|r| lettered(r))
@@ -234,7 +243,8 @@ fn announced_quote(mail: &Mail, refs: &[String]) -> Option<String> {
 
 fn outbound(mail: &Mail, facts: &mut Facts) {
     // We asking someone for prices is a purchase, not a quote of ours.
-    let fresh_subject_asks = !mail.subject_is_reply && quote::asks_for_quote(&mail.subject).is_some();
+    let fresh_subject_asks =
+        !mail.subject_is_reply && quote::asks_for_quote(&mail.subject).is_some();
     if quote::asks_for_quote(&mail.new_text).is_some() || fresh_subject_asks {
         facts.closure = signal(mail, Author::Us, &mail.new_text);
         return;
@@ -286,7 +296,11 @@ fn inbound(mail: &Mail, facts: &mut Facts) {
             facts.closure = signal(mail, Author::Customer, &text);
         }
         AutoKind::Notice => {
-            let text = if mail.new_text.is_empty() { &mail.text } else { &mail.new_text };
+            let text = if mail.new_text.is_empty() {
+                &mail.text
+            } else {
+                &mail.new_text
+            };
             facts.closure = signal(mail, Author::Notice, text).or_else(|| {
                 (!quote::po_numbers(text).is_empty())
                     .then(|| signal(mail, Author::Customer, text))

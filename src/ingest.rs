@@ -63,7 +63,9 @@ pub fn message_key(mail: &Mail) -> String {
 pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> NewMessage {
     let mut defects = mail.defects.clone();
     let date = match (mail.date, raw.received_at) {
-        (Some(d), _) if d.with_timezone(&Utc) <= now + chrono::Duration::days(2) => Some(d.with_timezone(&Utc)),
+        (Some(d), _) if d.with_timezone(&Utc) <= now + chrono::Duration::days(2) => {
+            Some(d.with_timezone(&Utc))
+        }
         (Some(_), received) => {
             defects.push("Date in the future; using the delivery time".into());
             received.or(Some(now))
@@ -90,8 +92,16 @@ pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> 
         has_message_id: mail.has_message_id,
         date: date.map(|d| d.to_rfc3339()),
         date_ts: date.map(|d| d.timestamp()).unwrap_or(0),
-        from_addr: mail.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
-        from_name: mail.from.as_ref().and_then(|a| a.name.clone()).unwrap_or_default(),
+        from_addr: mail
+            .from
+            .as_ref()
+            .map(|a| a.email.clone())
+            .unwrap_or_default(),
+        from_name: mail
+            .from
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .unwrap_or_default(),
         subject: mail.subject.clone(),
         subject_norm: mail.subject_norm.clone(),
         direction: facts.direction.as_str().to_string(),
@@ -156,9 +166,14 @@ pub async fn scan<S: MailSource>(
                 tracing::debug!(location = %raw.location, defects = ?mail.defects, "degraded message");
             }
             let facts = detect::detect(&mail, opts.identity, opts.free_mail);
-            rows.push((raw.folder.clone(), loc, to_row(raw, &mail, &facts, opts.now)));
+            rows.push((
+                raw.folder.clone(),
+                loc,
+                to_row(raw, &mail, &facts, opts.now),
+            ));
         }
-        stats.stored += store.insert_batch(opts.source_name, &rows, batch.position.as_ref(), opts.now)?;
+        stats.stored +=
+            store.insert_batch(opts.source_name, &rows, batch.position.as_ref(), opts.now)?;
     }
     bar.finish_and_clear();
     stats.link = link_pending(store)?;

@@ -199,13 +199,21 @@ fn who(m: &MessageRow) -> &'static str {
 }
 
 /// The latest decisive signal decides; without one, silence after our last message does.
-fn evidence_state(msgs: &[&MessageRow], now: DateTime<Utc>, rules: ProposalRules) -> Option<Proposal> {
+fn evidence_state(
+    msgs: &[&MessageRow],
+    now: DateTime<Utc>,
+    rules: ProposalRules,
+) -> Option<Proposal> {
     let decisive = msgs.iter().rev().find_map(|m| {
         let s = signal_of(m)?;
         (!s.keep_open).then_some((*m, s))
     });
     if let Some((m, s)) = decisive {
-        let date = m.date.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("?");
+        let date = m
+            .date
+            .as_deref()
+            .map(|d| d.get(..10).unwrap_or(d))
+            .unwrap_or("?");
         let reason = match s.state {
             State::Won => format!("Accepted: {} so on {date}.", who(m)),
             State::Lost => format!("Another supplier got the order: {} so on {date}.", who(m)),
@@ -250,7 +258,11 @@ fn silence(msgs: &[&MessageRow], now: DateTime<Utc>, rules: ProposalRules) -> Op
     if quiet < Duration::days(i64::from(rules.quiet_days)) {
         return None;
     }
-    let date = last_ours.date.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("?");
+    let date = last_ours
+        .date
+        .as_deref()
+        .map(|d| d.get(..10).unwrap_or(d))
+        .unwrap_or("?");
     Some(Proposal {
         state: State::Vanished,
         reason: format!(

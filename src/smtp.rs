@@ -53,7 +53,11 @@ fn transport(cfg: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, Smt
             let p = params
                 .build_rustls()
                 .map_err(|e| SmtpError::Config(format!("tls setup: {e}")))?;
-            if mode == TlsMode::Implicit { Tls::Wrapper(p) } else { Tls::Required(p) }
+            if mode == TlsMode::Implicit {
+                Tls::Wrapper(p)
+            } else {
+                Tls::Required(p)
+            }
         }
     };
     let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(cfg.host.clone())
@@ -64,7 +68,11 @@ fn transport(cfg: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, Smt
         let secret = cfg
             .password
             .as_ref()
-            .ok_or_else(|| SmtpError::Config("smtp.username is set but no password.env/password.command".into()))?
+            .ok_or_else(|| {
+                SmtpError::Config(
+                    "smtp.username is set but no password.env/password.command".into(),
+                )
+            })?
             .resolve("smtp password")
             .map_err(|e| SmtpError::Config(e.to_string()))?;
         builder = builder.credentials(Credentials::new(user.clone(), secret));
@@ -97,8 +105,17 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// Makes untrusted text safe for a header or a display name: control characters (CR, LF, NUL,
 /// ...) become spaces, whitespace runs collapse, and the length is capped.
 pub fn header_safe(s: &str, max_chars: usize) -> String {
-    let cleaned: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(max_chars).collect()
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max_chars)
+        .collect()
 }
 
 /// Makes untrusted text safe for a text body: CRLF and bare CR become LF, other control

@@ -341,12 +341,18 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let latest = migrations::MIGRATIONS.len() as i64;
         if version > latest {
             return Err(StoreError::TooNew(version, latest));
         }
-        for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(version as usize)
+        {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -399,7 +405,13 @@ impl Store {
     }
 
     /// Records a sync error for an account's folder (shown by `dealwatch status`).
-    pub fn record_error(&self, account: &str, folder: &str, error: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn record_error(
+        &self,
+        account: &str,
+        folder: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO folder_positions (account, folder, last_error, last_error_at) \
              VALUES (?1, ?2, ?3, ?4) \
@@ -497,9 +509,9 @@ impl Store {
 
     /// Proposals the user rejected for an opportunity: (state, evidence).
     pub fn rejections(&self, id: i64) -> Result<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT state, evidence FROM rejected_proposals WHERE opportunity = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state, evidence FROM rejected_proposals WHERE opportunity = ?1",
+        )?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -528,7 +540,9 @@ impl Store {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let from: String = tx
-            .query_row("SELECT state FROM opportunities WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT state FROM opportunities WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or(StoreError::NoSuchOpportunity(id))?;
         tx.execute(
@@ -567,7 +581,9 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -599,12 +615,16 @@ impl Store {
     /// Marks every message as pending again and forgets opportunities' links (after the
     /// identity changed); states decided by the user are kept on their opportunities.
     pub fn count_messages(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
     }
 
     /// `PRAGMA integrity_check` result.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
@@ -650,7 +670,12 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
     Ok((id, n == 1))
 }
 
-fn save_position(tx: &Transaction<'_>, p: &FolderPosition, new: i64, now: DateTime<Utc>) -> Result<()> {
+fn save_position(
+    tx: &Transaction<'_>,
+    p: &FolderPosition,
+    new: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO folder_positions (account, folder, uid_validity, last_uid, highest_modseq, \
          messages_seen, last_sync_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL) \
@@ -695,7 +720,8 @@ impl Linker<'_> {
 
     /// Opportunities of a customer: (id, created_from, has a quote ref or amount).
     pub fn opportunities_of(&self, customer: &str) -> Result<Vec<OpportunityRow>> {
-        let sql = format!("SELECT {OPP_COLUMNS} FROM opportunities WHERE customer = ?1 ORDER BY id DESC");
+        let sql =
+            format!("SELECT {OPP_COLUMNS} FROM opportunities WHERE customer = ?1 ORDER BY id DESC");
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let rows = stmt.query_map([customer], opp_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -705,7 +731,9 @@ impl Linker<'_> {
     pub fn has_quote(&self, id: i64) -> Result<bool> {
         Ok(self
             .tx
-            .prepare_cached("SELECT 1 FROM messages WHERE opportunity_id = ?1 AND quote IS NOT NULL")?
+            .prepare_cached(
+                "SELECT 1 FROM messages WHERE opportunity_id = ?1 AND quote IS NOT NULL",
+            )?
             .exists([id])?)
     }
 
@@ -715,7 +743,23 @@ impl Linker<'_> {
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE key = ?1 AND opportunity_id IS NULL \
              AND link_state = 'unlinked'"
         );
-        Ok(self.tx.prepare_cached(&sql)?.query_row([key], message_row).optional()?)
+        Ok(self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([key], message_row)
+            .optional()?)
+    }
+
+    /// Unlinked human messages with an organisation, between two times (Unix seconds).
+    pub fn unlinked_of_org(&self, org: &str, from_ts: i64, to_ts: i64) -> Result<Vec<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE org = ?1 AND opportunity_id IS NULL \
+             AND link_state = 'unlinked' AND auto_kind = 'none' AND date_ts BETWEEN ?2 AND ?3 \
+             ORDER BY date_ts"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![org, from_ts, to_ts], message_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Creates an opportunity.

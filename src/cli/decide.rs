@@ -13,7 +13,10 @@ pub fn accept(ctx: &Context, id: i64) -> Result<()> {
     let Some(p) = proposal_for(ctx, &store, id)? else {
         bail!("opportunity {id} has no proposal to accept");
     };
-    let revisit = p.revisit_on.filter(|_| p.state == State::OnHold).map(|d| d.to_string());
+    let revisit = p
+        .revisit_on
+        .filter(|_| p.state == State::OnHold)
+        .map(|d| d.to_string());
     store.set_state(
         id,
         p.state.as_str(),
@@ -39,7 +42,13 @@ pub fn reject(ctx: &Context, id: i64) -> Result<()> {
 }
 
 /// `close ID --as STATE`.
-pub fn close(ctx: &Context, id: i64, state: ClosedAs, reason: Option<String>, competitor: Option<String>) -> Result<()> {
+pub fn close(
+    ctx: &Context,
+    id: i64,
+    state: ClosedAs,
+    reason: Option<String>,
+    competitor: Option<String>,
+) -> Result<()> {
     let mut store = ctx.store()?;
     let to = match state {
         ClosedAs::Won => State::Won,
@@ -63,7 +72,15 @@ pub fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
         Some(d) => format!("on hold until {d}"),
         None => "on hold".to_string(),
     };
-    store.set_state(id, State::OnHold.as_str(), until.as_deref(), &why, "user", None, ctx.clock.now())?;
+    store.set_state(
+        id,
+        State::OnHold.as_str(),
+        until.as_deref(),
+        &why,
+        "user",
+        None,
+        ctx.clock.now(),
+    )?;
     println!("#{id}: {why}");
     Ok(())
 }
@@ -71,7 +88,15 @@ pub fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
 /// `reopen ID`.
 pub fn reopen(ctx: &Context, id: i64) -> Result<()> {
     let mut store = ctx.store()?;
-    store.set_state(id, State::Open.as_str(), None, "reopened by the user", "user", None, ctx.clock.now())?;
+    store.set_state(
+        id,
+        State::Open.as_str(),
+        None,
+        "reopened by the user",
+        "user",
+        None,
+        ctx.clock.now(),
+    )?;
     println!("#{id}: open");
     Ok(())
 }

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::Context;
 use crate::clock::FixedClock;
 use crate::config::Identity;
-use crate::pipeline::State;
 use crate::source::maildir::MaildirSource;
 
 #[derive(Debug, Deserialize)]
@@ -62,12 +61,19 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
             .with_context(|| format!("cannot read {}", labels_path.display()))?,
     )
     .with_context(|| format!("{} is not a labels file", labels_path.display()))?;
-    let mail_dir = if corpus.join("mail").is_dir() { corpus.join("mail") } else { corpus.to_path_buf() };
+    let mail_dir = if corpus.join("mail").is_dir() {
+        corpus.join("mail")
+    } else {
+        corpus.to_path_buf()
+    };
     let as_of = super::parse_as_of(&labels.as_of)?;
     let tmp = tempfile::tempdir()?;
     let mut config = ctx.config.clone();
     if config.identity.is_empty() {
-        config.identity = Identity { addresses: labels.own_addresses.clone(), domains: labels.own_domains.clone() };
+        config.identity = Identity {
+            addresses: labels.own_addresses.clone(),
+            domains: labels.own_domains.clone(),
+        };
     }
     let ectx = Context {
         config,
@@ -81,8 +87,8 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
     super::scan_with(&ectx, &mut store, &mut src, &identity, "maildir").await?;
     let opps = super::output::collect(&ectx, &store)?;
     let mut owner: HashMap<String, usize> = HashMap::new();
-    for (i, (_, _, ids)) in opps.iter().enumerate() {
-        for id in ids {
+    for (i, l) in opps.iter().enumerate() {
+        for id in &l.message_ids {
             owner.insert(norm(id), i);
         }
     }
@@ -99,18 +105,14 @@ fn store_auto_ids(store: &crate::store::Store) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-type Opp = (crate::store::OpportunityRow, Option<crate::pipeline::Proposal>, Vec<String>);
-
-fn effective(o: &Opp) -> &'static str {
-    let state = State::parse(&o.0.state).unwrap_or(State::Open);
-    match (&state, &o.1) {
-        (State::Open, Some(p)) => p.state.as_str(),
-        _ => state.as_str(),
-    }
-}
+type Opp = super::output::Listed;
 
 fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_ids: &[String]) {
-    let real: Vec<&Thread> = labels.threads.iter().filter(|t| t.kind == "opportunity").collect();
+    let real: Vec<&Thread> = labels
+        .threads
+        .iter()
+        .filter(|t| t.kind == "opportunity")
+        .collect();
     let mut found = 0;
     let mut state_ok = 0;
     let mut thread_ok = 0;
@@ -119,7 +121,9 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
     let mut by_lang: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for t in &real {
         let expected = t.expected_state.clone().unwrap_or_else(|| "open".into());
-        let lang = by_lang.entry(t.language.clone().unwrap_or_else(|| "?".into())).or_default();
+        let lang = by_lang
+            .entry(t.language.clone().unwrap_or_else(|| "?".into()))
+            .or_default();
         lang.1 += 1;
         let idx = t
             .anchor_message_id
@@ -132,15 +136,18 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
         };
         found += 1;
         let opp = &opps[idx];
-        let got = effective(opp);
-        *confusion.entry((expected.clone(), got.to_string())).or_default() += 1;
+        let got = opp.effective().as_str();
+        *confusion
+            .entry((expected.clone(), got.to_string()))
+            .or_default() += 1;
         if got == expected {
             state_ok += 1;
             lang.0 += 1;
         }
         let mine: Vec<String> = t.message_ids.iter().map(|m| norm(m)).collect();
-        let linked: Vec<String> = opp.2.iter().map(|m| norm(m)).collect();
-        let optional = |m: &String| auto_ids.contains(m) || t.auto_reply_ids.iter().any(|a| norm(a) == *m);
+        let linked: Vec<String> = opp.message_ids.iter().map(|m| norm(m)).collect();
+        let optional =
+            |m: &String| auto_ids.contains(m) || t.auto_reply_ids.iter().any(|a| norm(a) == *m);
         let missing = mine.iter().any(|m| !linked.contains(m) && !optional(m));
         let foreign = linked.iter().any(|m| !mine.contains(m));
         if !missing && !foreign {
@@ -148,9 +155,14 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
         }
         if let Some(a) = t.amount {
             amount_n += 1;
-            let same_currency = opp.0.currency.as_deref().map(str::to_uppercase)
+            let same_currency = opp.opp.currency.as_deref().map(str::to_uppercase)
                 == t.currency.as_deref().map(str::to_uppercase);
-            if opp.0.amount.is_some_and(|x| (x - a).abs() <= 0.005 * a.abs()) && same_currency {
+            if opp
+                .opp
+                .amount
+                .is_some_and(|x| (x - a).abs() <= 0.005 * a.abs())
+                && same_currency
+            {
                 amount_ok += 1;
             }
         }
@@ -162,7 +174,11 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
         .filter(|t| t.message_ids.iter().any(|m| owner.contains_key(&norm(m))))
         .count();
     let n = real.len().max(1) as f64;
-    println!("opportunities labeled: {}, reported: {}", real.len(), opps.len());
+    println!(
+        "opportunities labeled: {}, reported: {}",
+        real.len(),
+        opps.len()
+    );
     println!("confusion (rows expected, columns effective state):");
     print!("  {:<10}", "expected");
     for c in STATES.iter().chain(["(missed)"].iter()) {
@@ -172,13 +188,22 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
     for s in STATES {
         print!("  {s:<10}");
         for c in STATES.iter().chain(["(missed)"].iter()) {
-            print!("{:>10}", confusion.get(&(s.to_string(), c.to_string())).copied().unwrap_or(0));
+            print!(
+                "{:>10}",
+                confusion
+                    .get(&(s.to_string(), c.to_string()))
+                    .copied()
+                    .unwrap_or(0)
+            );
         }
         println!();
     }
     println!("state accuracy per language:");
     for (lang, (ok, total)) in &by_lang {
-        println!("  {lang}: {ok}/{total} = {:.3}", *ok as f64 / (*total).max(1) as f64);
+        println!(
+            "  {lang}: {ok}/{total} = {:.3}",
+            *ok as f64 / (*total).max(1) as f64
+        );
     }
     println!(
         "detect={:.3} fp={leaked} state={:.3} thread={:.3} amount={:.3}",

@@ -21,9 +21,21 @@ pub enum Hint<'a> {
 }
 
 const SENT_NAMES: &[&str] = &[
-    "sent", "sent items", "sent messages", "sent mail", "envoyés", "éléments envoyés",
-    "elements envoyes", "envoyes", "gesendet", "gesendete elemente", "gesendete objekte",
-    "enviados", "elementos enviados", "posta inviata", "inviata",
+    "sent",
+    "sent items",
+    "sent messages",
+    "sent mail",
+    "envoyés",
+    "éléments envoyés",
+    "elements envoyes",
+    "envoyes",
+    "gesendet",
+    "gesendete elemente",
+    "gesendete objekte",
+    "enviados",
+    "elementos enviados",
+    "posta inviata",
+    "inviata",
 ];
 
 const SETTING: &str = "identity";
@@ -36,7 +48,10 @@ pub fn resolve(config: &Config, store: &Store, hint: Hint<'_>) -> Result<Identit
     if let Some(saved) = store.setting(SETTING)?
         && let Ok(id) = serde_json::from_str::<SavedIdentity>(&saved)
     {
-        return Ok(Identity { addresses: id.addresses, domains: id.domains });
+        return Ok(Identity {
+            addresses: id.addresses,
+            domains: id.domains,
+        });
     }
     let senders = match hint {
         Hint::Maildir(dir) => maildir_sent_senders(dir),
@@ -54,7 +69,10 @@ pub fn resolve(config: &Config, store: &Store, hint: Hint<'_>) -> Result<Identit
         "dealwatch: no [identity] configured; inferred from sent mail: addresses {:?}, domains {:?}",
         identity.addresses, identity.domains
     );
-    let saved = SavedIdentity { addresses: identity.addresses.clone(), domains: identity.domains.clone() };
+    let saved = SavedIdentity {
+        addresses: identity.addresses.clone(),
+        domains: identity.domains.clone(),
+    };
     if let Ok(text) = serde_json::to_string(&saved) {
         store.set_setting(SETTING, &text)?;
     }
@@ -90,7 +108,13 @@ fn infer(senders: &BTreeMap<String, usize>) -> Identity {
 
 fn from_address(bytes: &[u8]) -> Option<String> {
     let msg = MessageParser::default().parse_headers(bytes)?;
-    let addr = msg.from()?.first()?.address.as_deref()?.trim().to_lowercase();
+    let addr = msg
+        .from()?
+        .first()?
+        .address
+        .as_deref()?
+        .trim()
+        .to_lowercase();
     addr.contains('@').then_some(addr)
 }
 
@@ -100,12 +124,18 @@ fn maildir_sent_senders(root: &Path) -> BTreeMap<String, usize> {
         return counts;
     };
     for e in entries.filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().trim_start_matches('.').to_lowercase();
+        let name = e
+            .file_name()
+            .to_string_lossy()
+            .trim_start_matches('.')
+            .to_lowercase();
         if !SENT_NAMES.contains(&name.as_str()) {
             continue;
         }
         for sub in ["cur", "new"] {
-            let Ok(files) = std::fs::read_dir(e.path().join(sub)) else { continue };
+            let Ok(files) = std::fs::read_dir(e.path().join(sub)) else {
+                continue;
+            };
             for f in files.filter_map(|f| f.ok()).take(500) {
                 if let Ok(bytes) = read_head(&f.path())
                     && let Some(a) = from_address(&bytes)
@@ -121,7 +151,9 @@ fn maildir_sent_senders(root: &Path) -> BTreeMap<String, usize> {
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut buf = Vec::new();
-    std::fs::File::open(path)?.take(64 * 1024).read_to_end(&mut buf)?;
+    std::fs::File::open(path)?
+        .take(64 * 1024)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
@@ -138,7 +170,9 @@ fn mbox_senders(file: &Path) -> BTreeMap<String, usize> {
         if seen > 2000 {
             break;
         }
-        let Some(a) = from_address(&m.bytes) else { continue };
+        let Some(a) = from_address(&m.bytes) else {
+            continue;
+        };
         let head = String::from_utf8_lossy(&m.bytes[..m.bytes.len().min(8192)]).to_lowercase();
         if head.contains("x-gmail-labels:") && head.contains("sent") {
             *sent.entry(a.clone()).or_insert(0) += 1;

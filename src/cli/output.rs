@@ -74,25 +74,43 @@ impl From<&Proposal> for ProposalJson {
     }
 }
 
+/// An opportunity as listed: its row, its proposal at "now", its Message-IDs.
+pub struct Listed {
+    /// The stored opportunity.
+    pub opp: OpportunityRow,
+    /// What dealwatch proposes now.
+    pub proposal: Option<Proposal>,
+    /// Linked Message-IDs with angle brackets, oldest first.
+    pub message_ids: Vec<String>,
+}
+
+impl Listed {
+    /// The recorded state, or the proposed one while the recorded state is open.
+    pub fn effective(&self) -> State {
+        let state = State::parse(&self.opp.state).unwrap_or(State::Open);
+        match (state, &self.proposal) {
+            (State::Open, Some(p)) => p.state,
+            _ => state,
+        }
+    }
+}
+
 /// Every opportunity with its proposal at the context's now.
-pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<(OpportunityRow, Option<Proposal>, Vec<String>)>> {
+pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<Listed>> {
     let mut out = Vec::new();
     for opp in store.opportunities()? {
         let msgs = store.opportunity_messages(opp.id)?;
         let rejected = store.rejections(opp.id)?;
-        let proposal = crate::pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules());
-        let ids = msgs.iter().map(|m| format!("<{}>", m.message_id)).collect();
-        out.push((opp, proposal, ids));
+        let proposal =
+            crate::pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules());
+        let message_ids = msgs.iter().map(|m| format!("<{}>", m.message_id)).collect();
+        out.push(Listed {
+            opp,
+            proposal,
+            message_ids,
+        });
     }
     Ok(out)
-}
-
-fn effective(opp: &OpportunityRow, p: &Option<Proposal>) -> State {
-    let state = State::parse(&opp.state).unwrap_or(State::Open);
-    match (state, p) {
-        (State::Open, Some(p)) => p.state,
-        _ => state,
-    }
 }
 
 /// `opportunities`.
@@ -102,23 +120,29 @@ pub fn list(ctx: &Context, args: &ListArgs) -> Result<()> {
     if args.json {
         let items: Vec<OpportunityJson> = collect(ctx, &store)?
             .into_iter()
-            .filter(|(o, p, _)| filter.is_none_or(|f| effective(o, p) == f))
-            .map(|(o, p, ids)| OpportunityJson {
-                id: o.id,
-                state: State::parse(&o.state).unwrap_or(State::Open).as_str(),
-                proposal: p.as_ref().map(ProposalJson::from),
-                title: o.title,
-                customer: o.customer,
-                contacts: o.contacts,
-                quote_ref: o.quote_ref,
-                amount: o.amount,
-                currency: o.currency,
-                message_ids: ids,
-                first_seen: o.first_seen,
-                last_inbound_at: o.last_inbound_at,
-                last_outbound_at: o.last_outbound_at,
-                revisit_on: o.revisit_on,
-            })
+            .filter(|l| filter.is_none_or(|f| l.effective() == f))
+            .map(
+                |Listed {
+                     opp: o,
+                     proposal: p,
+                     message_ids: ids,
+                 }| OpportunityJson {
+                    id: o.id,
+                    state: State::parse(&o.state).unwrap_or(State::Open).as_str(),
+                    proposal: p.as_ref().map(ProposalJson::from),
+                    title: o.title,
+                    customer: o.customer,
+                    contacts: o.contacts,
+                    quote_ref: o.quote_ref,
+                    amount: o.amount,
+                    currency: o.currency,
+                    message_ids: ids,
+                    first_seen: o.first_seen,
+                    last_inbound_at: o.last_inbound_at,
+                    last_outbound_at: o.last_outbound_at,
+                    revisit_on: o.revisit_on,
+                },
+            )
             .collect();
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(());
@@ -151,10 +175,11 @@ pub fn print_table(ctx: &Context, store: &Store, filter: Option<State>) -> Resul
         "ID", "STATE", "PROPOSAL", "CUSTOMER", "TITLE", "AMOUNT"
     );
     let mut shown = 0;
-    for (o, p, _) in &rows {
-        if filter.is_some_and(|f| effective(o, p) != f) {
+    for l in &rows {
+        if filter.is_some_and(|f| l.effective() != f) {
             continue;
         }
+        let (o, p) = (&l.opp, &l.proposal);
         shown += 1;
         let proposal = match p {
             Some(p) => match p.revisit_on {
@@ -190,18 +215,34 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
     let store = ctx.store()?;
     let o = store.opportunity(id)?;
     println!("#{} {}", o.id, o.title);
-    println!("customer: {}   contacts: {}", o.customer, o.contacts.join(", "));
+    println!(
+        "customer: {}   contacts: {}",
+        o.customer,
+        o.contacts.join(", ")
+    );
     println!(
         "quote: {}   amount: {}   state: {}{}",
         o.quote_ref.as_deref().unwrap_or("-"),
         money(o.amount, &o.currency),
         o.state,
-        o.revisit_on.as_deref().map(|d| format!(" (revisit {d})")).unwrap_or_default()
+        o.revisit_on
+            .as_deref()
+            .map(|d| format!(" (revisit {d})"))
+            .unwrap_or_default()
     );
     if let Some(p) = proposal_for(ctx, &store, id)? {
-        println!("proposal: {} ({:.0}%) — {}", p.state.as_str(), p.confidence * 100.0, p.reason);
+        println!(
+            "proposal: {} ({:.0}%) — {}",
+            p.state.as_str(),
+            p.confidence * 100.0,
+            p.reason
+        );
         if let Some(e) = &p.evidence {
-            println!("  evidence: “{}” {}", e, p.evidence_message_id.as_deref().unwrap_or(""));
+            println!(
+                "  evidence: “{}” {}",
+                e,
+                p.evidence_message_id.as_deref().unwrap_or("")
+            );
         }
         println!("  apply with: dealwatch accept {id}   or: dealwatch reject {id}");
     }
@@ -213,10 +254,17 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
             "internal" => "↔",
             _ => "?",
         };
-        let kind = if m.auto_kind == "none" { String::new() } else { format!(" [{}]", m.auto_kind) };
+        let kind = if m.auto_kind == "none" {
+            String::new()
+        } else {
+            format!(" [{}]", m.auto_kind)
+        };
         println!(
             "  {} {} {}{} {}",
-            m.date.as_deref().and_then(|d| d.get(..16)).unwrap_or("????-??-??"),
+            m.date
+                .as_deref()
+                .and_then(|d| d.get(..16))
+                .unwrap_or("????-??-??"),
             arrow,
             cut(&m.from_addr, 32),
             kind,
@@ -248,7 +296,11 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
 pub fn status(ctx: &Context) -> Result<()> {
     let store = ctx.store()?;
     let rows = store.positions()?;
-    println!("database: {} ({} messages)", ctx.db_path.display(), store.count_messages()?);
+    println!(
+        "database: {} ({} messages)",
+        ctx.db_path.display(),
+        store.count_messages()?
+    );
     if rows.is_empty() {
         println!("no IMAP folder synced yet");
     }
@@ -261,7 +313,9 @@ pub fn status(ctx: &Context) -> Result<()> {
             r.last_uid,
             r.messages_seen,
             r.last_sync_at.as_deref().unwrap_or("never"),
-            r.last_error.map(|e| format!("last error: {e}")).unwrap_or_else(|| "ok".into())
+            r.last_error
+                .map(|e| format!("last error: {e}"))
+                .unwrap_or_else(|| "ok".into())
         );
     }
     Ok(())

@@ -125,7 +125,9 @@ pub fn classify(mail: &Mail, direction: Direction) -> AutoKind {
     let auto_submitted = h.auto_submitted.as_deref().unwrap_or("no");
     if auto_submitted.starts_with("auto-replied")
         || h.x_autoreply
-        || OOO_SUBJECTS.iter().any(|s| subject_starts_with_marker(&subject, s))
+        || OOO_SUBJECTS
+            .iter()
+            .any(|s| subject_starts_with_marker(&subject, s))
     {
         return AutoKind::AutoReply;
     }

@@ -6,21 +6,67 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 const FREE_MAIL: &[&str] = &[
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.fr", "yahoo.co.uk", "ymail.com",
-    "hotmail.com", "hotmail.fr", "hotmail.co.uk", "hotmail.de", "outlook.com", "outlook.fr",
-    "outlook.de", "live.com", "live.fr", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com",
-    "aol.fr", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net",
-    "bbox.fr", "numericable.fr", "gmx.de", "gmx.net", "gmx.fr", "gmx.com", "web.de", "t-online.de",
-    "freenet.de", "posteo.de", "mail.de", "protonmail.com", "proton.me", "tutanota.com",
-    "libero.it", "virgilio.it", "tiscali.it", "alice.it", "terra.es", "telefonica.net",
-    "mail.com", "zoho.com", "yandex.com", "yandex.ru", "btinternet.com", "sky.com",
-    "bluewin.ch", "hispeed.ch",
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.fr",
+    "yahoo.co.uk",
+    "ymail.com",
+    "hotmail.com",
+    "hotmail.fr",
+    "hotmail.co.uk",
+    "hotmail.de",
+    "outlook.com",
+    "outlook.fr",
+    "outlook.de",
+    "live.com",
+    "live.fr",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "aol.fr",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "sfr.fr",
+    "neuf.fr",
+    "laposte.net",
+    "bbox.fr",
+    "numericable.fr",
+    "gmx.de",
+    "gmx.net",
+    "gmx.fr",
+    "gmx.com",
+    "web.de",
+    "t-online.de",
+    "freenet.de",
+    "posteo.de",
+    "mail.de",
+    "protonmail.com",
+    "proton.me",
+    "tutanota.com",
+    "libero.it",
+    "virgilio.it",
+    "tiscali.it",
+    "alice.it",
+    "terra.es",
+    "telefonica.net",
+    "mail.com",
+    "zoho.com",
+    "yandex.com",
+    "yandex.ru",
+    "btinternet.com",
+    "sky.com",
+    "bluewin.ch",
+    "hispeed.ch",
 ];
 
 /// Second-level labels under which organisations register (`co.uk`, `com.au`...).
 const SECOND_LEVEL: &[&str] = &[
-    "co", "com", "org", "net", "ac", "gov", "gouv", "edu", "ltd", "plc", "asso", "nom", "or",
-    "ne", "go",
+    "co", "com", "org", "net", "ac", "gov", "gouv", "edu", "ltd", "plc", "asso", "nom", "or", "ne",
+    "go",
 ];
 
 /// The organisation key of an email address.
@@ -30,7 +76,9 @@ pub fn org_key(email: &str, extra_free_mail: &[String]) -> String {
         return email;
     };
     let free = FREE_MAIL.contains(&domain)
-        || extra_free_mail.iter().any(|d| d.eq_ignore_ascii_case(domain));
+        || extra_free_mail
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain));
     if free {
         return email;
     }
@@ -85,8 +133,14 @@ mod tests {
 
     #[test]
     fn free_mail_keeps_the_address() {
-        assert_eq!(org_key("Jean.Dupont@Gmail.com", &[]), "jean.dupont@gmail.com");
-        assert_eq!(org_key("x@corp-mail.example", &["corp-mail.example".into()]), "x@corp-mail.example");
+        assert_eq!(
+            org_key("Jean.Dupont@Gmail.com", &[]),
+            "jean.dupont@gmail.com"
+        );
+        assert_eq!(
+            org_key("x@corp-mail.example", &["corp-mail.example".into()]),
+            "x@corp-mail.example"
+        );
     }
 
     #[test]

@@ -394,8 +394,7 @@ fn make_candidate(text: &str, money: Money, end: usize, prev_end: usize) -> Cand
     // Only a revision word on the amount's own line counts: a document's title ("rev. A")
     // says nothing about which of its lines is the total.
     let same_line = before.rsplit('\n').next().unwrap_or(before);
-    let revised =
-        REVISION_RE.is_match(same_line) || REVISION_RE.is_match(after_clause(text, end));
+    let revised = REVISION_RE.is_match(same_line) || REVISION_RE.is_match(after_clause(text, end));
     if revised && role != Role::Excluded {
         score += if role == Role::Plain { 14 } else { 4 };
     }

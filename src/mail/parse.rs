@@ -5,7 +5,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
-use super::text::{html_to_text, normalize_subject, split_quoted, split_quoted_with_subject, strip_controls};
+use super::text::{
+    html_to_text, normalize_subject, split_quoted, split_quoted_with_subject, strip_controls,
+};
 use super::{Address, Attachment, AutoHeaders, Mail};
 
 /// Longest readable text kept per message, in bytes.
@@ -30,7 +32,8 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
         ..Mail::default()
     };
     if truncated {
-        mail.defects.push("message truncated at the size cap".into());
+        mail.defects
+            .push("message truncated at the size cap".into());
     }
     let Some(msg) = MessageParser::default().parse(bytes) else {
         mail.defects.push("not a parsable message".into());
@@ -48,11 +51,19 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
     }
     mail.subject = one_line(msg.subject().unwrap_or(""));
     mail.subject_norm = normalize_subject(&mail.subject);
-    let plain = mail.subject.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let plain = mail
+        .subject
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     mail.subject_is_reply = mail.subject_norm != plain;
     mail.auto = auto_headers(&msg);
     let bulk = mail.auto.list
-        || matches!(mail.auto.precedence.as_deref(), Some("bulk" | "list" | "junk"));
+        || matches!(
+            mail.auto.precedence.as_deref(),
+            Some("bulk" | "list" | "junk")
+        );
     read_attachments(&msg, !bulk, &mut mail);
     if !bulk {
         read_text(&msg, &mut mail);
@@ -95,7 +106,12 @@ fn ids(value: &HeaderValue<'_>, raw: Option<&str>) -> Vec<String> {
         out = ids_from_raw(raw);
     }
     out.into_iter()
-        .map(|s| strip_controls(&s).trim().trim_matches(['<', '>']).to_string())
+        .map(|s| {
+            strip_controls(&s)
+                .trim()
+                .trim_matches(['<', '>'])
+                .to_string()
+        })
         .filter(|s| !s.is_empty() && s.len() < 1000)
         .collect()
 }
@@ -136,11 +152,7 @@ fn to_address(a: &mail_parser::Addr<'_>) -> Option<Address> {
     if email.is_empty() {
         return None;
     }
-    let name = a
-        .name
-        .as_deref()
-        .map(one_line)
-        .filter(|n| !n.is_empty());
+    let name = a.name.as_deref().map(one_line).filter(|n| !n.is_empty());
     Some(Address { name, email })
 }
 
@@ -149,7 +161,10 @@ fn addresses(a: &mail_parser::Address<'_>) -> Vec<Address> {
 }
 
 fn one_line(s: &str) -> String {
-    strip_controls(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    strip_controls(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn auto_headers(msg: &mail_parser::Message<'_>) -> AutoHeaders {
@@ -158,14 +173,26 @@ fn auto_headers(msg: &mail_parser::Message<'_>) -> AutoHeaders {
     let report_type = root_ct
         .filter(|ct| {
             ct.ctype().eq_ignore_ascii_case("multipart")
-                && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
         })
-        .map(|ct| ct.attribute("report-type").unwrap_or("unknown").to_ascii_lowercase());
+        .map(|ct| {
+            ct.attribute("report-type")
+                .unwrap_or("unknown")
+                .to_ascii_lowercase()
+        });
     let calendar_method = msg.parts.iter().find_map(|p| {
         let ct = p.content_type()?;
         (ct.ctype().eq_ignore_ascii_case("text")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("calendar")))
-        .then(|| ct.attribute("method").unwrap_or("PUBLISH").to_ascii_uppercase())
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("calendar")))
+        .then(|| {
+            ct.attribute("method")
+                .unwrap_or("PUBLISH")
+                .to_ascii_uppercase()
+        })
     });
     AutoHeaders {
         auto_submitted: lower("Auto-Submitted"),

@@ -7,7 +7,11 @@ fn ids_date_addresses_and_subject() {
     let m = parse(REPLY.as_bytes(), false);
     assert_eq!(m.message_id, "abc@x.fr");
     assert!(m.has_message_id);
-    assert_eq!(m.in_reply_to, ["quote-1@us.fr"], "missing angle brackets tolerated");
+    assert_eq!(
+        m.in_reply_to,
+        ["quote-1@us.fr"],
+        "missing angle brackets tolerated"
+    );
     assert_eq!(m.references, ["root@us.fr", "quote-1@us.fr"]);
     assert_eq!(m.date.unwrap().to_rfc3339(), "2026-02-10T09:14:00+01:00");
     let from = m.from.unwrap();
@@ -15,7 +19,11 @@ fn ids_date_addresses_and_subject() {
     assert_eq!(from.name.as_deref(), Some("René Dupré"));
     assert_eq!(m.subject_norm, "devis éclairage");
     assert!(m.subject_is_reply);
-    assert!(m.new_text.starts_with("Bon pour accord"), "{:?}", m.new_text);
+    assert!(
+        m.new_text.starts_with("Bon pour accord"),
+        "{:?}",
+        m.new_text
+    );
     assert!(!m.new_text.contains("Voici notre devis"));
 }
 
@@ -36,12 +44,21 @@ fn missing_message_id_gets_a_content_hash() {
     assert!(m.message_id.starts_with("sha256:"));
     assert!(!m.has_message_id);
     assert!(m.defects.iter().any(|d| d.contains("Message-ID")));
-    assert_eq!(parse(raw, false).message_id, m.message_id, "stable identity");
+    assert_eq!(
+        parse(raw, false).message_id,
+        m.message_id,
+        "stable identity"
+    );
 }
 
 #[test]
 fn garbage_and_empty_input_never_panic() {
-    for raw in [&b""[..], b"\0\0\0", b"\xff\xfe garbage", b"Content-Type: multipart/mixed; boundary=x\n\n--x\n--x--"] {
+    for raw in [
+        &b""[..],
+        b"\0\0\0",
+        b"\xff\xfe garbage",
+        b"Content-Type: multipart/mixed; boundary=x\n\n--x\n--x--",
+    ] {
         let m = parse(raw, false);
         assert!(!m.message_id.is_empty());
     }
@@ -51,7 +68,9 @@ fn garbage_and_empty_input_never_panic() {
 fn deeply_nested_parts_do_not_blow_the_stack() {
     let mut raw = String::from("From: a@x.fr\nMessage-ID: <deep@x>\n");
     for i in 0..10_000 {
-        raw.push_str(&format!("Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"));
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
+        ));
     }
     raw.push_str("Content-Type: text/plain\n\nhello\n");
     let m = parse(raw.as_bytes(), false);
@@ -71,7 +90,14 @@ fn control_characters_are_stripped_from_headers() {
     let raw = "From: \"Evil\x1b[31m\" <e@x.fr>\nMessage-ID: <c@x>\nSubject: hi\x07 there\n\nbody";
     let m = parse(raw.as_bytes(), false);
     assert!(!m.subject.chars().any(|c| c.is_control()));
-    assert!(!m.from.unwrap().name.unwrap_or_default().chars().any(|c| c.is_control()));
+    assert!(
+        !m.from
+            .unwrap()
+            .name
+            .unwrap_or_default()
+            .chars()
+            .any(|c| c.is_control())
+    );
 }
 
 #[test]

@@ -115,7 +115,112 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         attach(l, m, opp, "answer to request")?;
         return Ok(Outcome::Linked);
     }
+    if is_external(m)
+        && m.auto_kind == "none"
+        && let Some(opp) = similar_open_opportunity(l, m)?
+    {
+        attach(l, m, opp, "similar subject")?;
+        return Ok(Outcome::Linked);
+    }
     create_if_anchor(l, m)
+}
+
+/// Words that say what a subject is about: no reply prefixes, references, numbers or the
+/// generic words of quoting.
+fn topic_words(subject_norm: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "devis",
+        "quote",
+        "quotation",
+        "offre",
+        "offer",
+        "proposal",
+        "proposition",
+        "angebot",
+        "demande",
+        "request",
+        "anfrage",
+        "pour",
+        "with",
+        "from",
+        "your",
+        "votre",
+        "notre",
+        "nous",
+        "vous",
+        "suite",
+        "follow",
+        "relance",
+        "reminder",
+        "question",
+        "questions",
+        "pricing",
+        "prix",
+        "price",
+        "commercial",
+        "commerciale",
+        "ihre",
+        "unser",
+        "unsere",
+        "fuer",
+        "für",
+        "über",
+        "avec",
+        "dans",
+        "sans",
+        "this",
+        "that",
+        "the",
+        "und",
+        "des",
+        "les",
+    ];
+    let mut words: Vec<String> = subject_norm
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !w.chars().any(|c| c.is_ascii_digit()))
+        .filter(|w| !GENERIC.contains(w))
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Whether two subjects are about the same thing: at least two topic words shared, making up
+/// at least half of the shorter subject's topic words.
+fn similar_subjects(a: &str, b: &str) -> bool {
+    let (wa, wb) = (topic_words(a), topic_words(b));
+    let shared = wa.iter().filter(|w| wb.contains(w)).count();
+    shared >= 2 && shared * 2 >= wa.len().min(wb.len())
+}
+
+/// The one open opportunity of the message's customer whose subject is about the same thing.
+fn similar_open_opportunity(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
+    let Some(org) = &m.org else { return Ok(None) };
+    let matches: Vec<i64> = l
+        .opportunities_of(org)?
+        .into_iter()
+        .filter(|o| o.state == "open" && similar_subjects(&o.subject_norm, &m.subject_norm))
+        .map(|o| o.id)
+        .collect();
+    Ok(match matches.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    })
+}
+
+/// Earlier exchanges with the customer about the same thing (a request for a visit, technical
+/// questions) that preceded a quote sent in a new thread join the opportunity it creates.
+fn pull_earlier(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
+    const WINDOW: i64 = 60 * 86_400;
+    let Some(org) = &m.org else { return Ok(()) };
+    for p in l.unlinked_of_org(org, m.date_ts - WINDOW, m.date_ts)? {
+        if is_external(&p) && similar_subjects(&p.subject_norm, &m.subject_norm) {
+            l.link(p.id, opp, "earlier exchange")?;
+            add_keys(l, &p, opp)?;
+        }
+    }
+    Ok(())
 }
 
 /// An opportunity named by a reference the message carries: the customer's own mail, or an
@@ -154,7 +259,18 @@ fn create_if_anchor(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         anchor_message: m.id,
         first_seen: m.date.clone().unwrap_or_default(),
     })?;
-    attach(l, m, id, if is_quote { "quote" } else { "request for quote" })?;
+    attach(
+        l,
+        m,
+        id,
+        if is_quote {
+            "quote"
+        } else {
+            "request for quote"
+        },
+    )?;
+    pull_earlier(l, m, id)?;
+    refresh(l, id)?;
     Ok(Outcome::Created)
 }
 

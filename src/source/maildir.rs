@@ -167,7 +167,9 @@ impl MailSource for MaildirSource {
                         received_at: delivery_time(path),
                     });
                 }
-                Err(e) => tracing::warn!(file = %path.display(), error = %e, "cannot read message, skipped"),
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "cannot read message, skipped")
+                }
             }
         }
         Ok(Some(batch))

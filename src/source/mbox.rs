@@ -147,7 +147,11 @@ impl MailSource for MboxSource {
                 None => break,
             }
         }
-        Ok(if batch.mails.is_empty() { None } else { Some(batch) })
+        Ok(if batch.mails.is_empty() {
+            None
+        } else {
+            Some(batch)
+        })
     }
 }
 
