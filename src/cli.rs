@@ -194,6 +194,7 @@ pub fn init_logging(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }
@@ -306,16 +307,16 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
     let max = ctx.config.detect.max_message_bytes;
     let (stats, source_name) = match (&args.maildir, &args.mbox) {
         (Some(dir), _) => {
-            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Maildir(dir))?;
             let mut src = MaildirSource::open(dir, max)?;
+            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Maildir(dir))?;
             (
                 scan_with(ctx, &mut store, &mut src, &identity, "maildir").await?,
                 "maildir",
             )
         }
         (None, Some(file)) => {
-            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Mbox(file))?;
             let mut src = MboxSource::open(file, max)?;
+            let identity = identity::resolve(&ctx.config, &store, identity::Hint::Mbox(file))?;
             (
                 scan_with(ctx, &mut store, &mut src, &identity, "mbox").await?,
                 "mbox",
