@@ -75,6 +75,7 @@ impl From<&Proposal> for ProposalJson {
 }
 
 /// Every opportunity with its proposal at the context's now.
+#[allow(clippy::type_complexity)] // (row, proposal, message ids): local to this module
 pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<(OpportunityRow, Option<Proposal>, Vec<String>)>> {
     let mut out = Vec::new();
     for opp in store.opportunities()? {
@@ -263,6 +264,9 @@ pub fn status(ctx: &Context) -> Result<()> {
             r.last_sync_at.as_deref().unwrap_or("never"),
             r.last_error.map(|e| format!("last error: {e}")).unwrap_or_else(|| "ok".into())
         );
+    }
+    for line in crate::digest::run::status_lines(&store)? {
+        println!("{line}");
     }
     Ok(())
 }
