@@ -339,3 +339,469 @@ fn digest_over_starttls() {
         Some("sent".to_string())
     );
 }
+
+/// Every start tag of an HTML document, with its attributes, by a WHATWG tokenizer.
+fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        if let html5gum::Token::StartTag(tag) = token {
+            let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+            let attrs = tag
+                .attributes
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        String::from_utf8_lossy(k).to_ascii_lowercase(),
+                        String::from_utf8_lossy(&v.value).to_string(),
+                    )
+                })
+                .collect();
+            out.push((name, attrs));
+        }
+    }
+    out
+}
+
+fn hostile() -> String {
+    let mut s = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\r\nBcc: victim@evil.example\0 \
+                 <a href=\"https://evil.example/\">x</a> <style>body{background:url(https://evil.example/t.png)}</style> "
+        .to_string();
+    while s.chars().count() < 2_000 {
+        s.push_str("Ω<b onmouseover=alert(3)>");
+    }
+    s
+}
+
+#[test]
+fn hostile_strings_are_escaped_and_never_reach_headers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = make_certs(dir.path());
+    let server = SmtpServer::start(Mode::Implicit, &certs, dir.path(), free_port());
+    let db = dir.path().join("db.sqlite");
+    let mut store = Store::open(&db).expect("db");
+    let now = t(AS_OF);
+    let evil = hostile();
+    let signal = serde_json::json!({
+        "state": "won", "keep_open": false, "sentence": evil, "confidence": 0.9,
+        "revisit_on": null, "rule": "test"
+    });
+    let id = insert_request(
+        &mut store,
+        "evil@evil.example",
+        &evil,
+        &evil,
+        &evil,
+        Some(signal.to_string()),
+        now - Duration::days(1),
+    );
+    {
+        let l = store.linker().expect("linker");
+        let mut o = l.opportunity(id).expect("opp");
+        o.currency = Some(format!("E\r\nX-Evil: 1{evil}"));
+        l.update(&o).expect("update");
+        l.commit().expect("commit");
+    }
+    let cfg = config(server.port, Mode::Implicit, &certs.ca, TO, "Europe/Paris");
+    let spec = digest::DigestSpec::from_config("weekly", &cfg.digests["weekly"]).expect("spec");
+    // A hostile display name on the command line: cleaned, never a panic or a second header.
+    let to = vec![format!("\"Eve\r\nBcc: victim@evil.example\0\" <{TO}>")];
+    runtime()
+        .block_on(run::send_now(&cfg, &mut store, &spec, &to, now))
+        .expect("send");
+    let p = only_message(&server);
+    assert_eq!(server.data_commands(), 1, "one message in the dialogue");
+    assert_eq!(server.recipients(), vec![format!("rcpt to:<{TO}>")]);
+    let raw = String::from_utf8_lossy(&p.raw).to_string();
+    let head = raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert!(
+        !head.contains("\nbcc:") && !head.contains("\nx-evil:"),
+        "no injected header:\n{head}"
+    );
+    let (text, html) = check_digest_mail(&p, now);
+    for (name, attrs) in start_tags(&html) {
+        assert!(
+            !matches!(
+                name.as_str(),
+                "script" | "style" | "iframe" | "object" | "embed" | "a" | "form"
+            ),
+            "tag {name}"
+        );
+        for (k, v) in attrs {
+            assert!(!k.starts_with("on"), "event attribute {k} on {name}");
+            let v = v.to_ascii_lowercase();
+            assert!(
+                !v.contains("http:") && !v.contains("https:") && !v.contains("//"),
+                "remote URL {v:?}"
+            );
+            assert!(!v.contains("url("), "CSS url() in {k}");
+            if k == "src" {
+                assert!(v.starts_with("cid:"), "img src {v}");
+            }
+        }
+    }
+    let shown: String = html5gum::Tokenizer::new(html.as_str())
+        .flatten()
+        .filter_map(|tok| match tok {
+            html5gum::Token::String(s) => Some(String::from_utf8_lossy(&s.value).to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        shown.contains("<script>alert(1)</script>"),
+        "the hostile text is shown as text"
+    );
+    for body in [&text, &html] {
+        assert!(!body.contains('\0'));
+        assert!(!body.replace("\r\n", "\n").contains('\r'), "no bare CR");
+        assert!(
+            !body.contains("Bcc: victim@evil.example\n"),
+            "CR/LF in a title does not break a line"
+        );
+    }
+    // Titles are capped.
+    assert!(
+        text.lines().all(|l| l.chars().count() < 700),
+        "long lines are capped"
+    );
+}
+
+#[test]
+fn chromium_renders_the_digest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("db.sqlite");
+    drop(seed(&db));
+    let html = dir.path().join("digest.html");
+    let out = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--as-of", AS_OF, "digest", "--preview"])
+        .arg(&html)
+        .arg("--text")
+        .arg(dir.path().join("digest.txt"))
+        .output()
+        .expect("run dealwatch digest --preview");
+    assert!(
+        out.status.success(),
+        "preview failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("digest.txt")).expect("text written");
+    assert!(text.contains("Decisions waiting for you"));
+    let png = dir.path().join("digest.png");
+    let status = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("chromium").display()
+        ))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=900,1400")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run chromium: {e} (apt-get install chromium; scripts/test does)")
+        });
+    assert!(
+        status.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("chromium wrote no screenshot");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    assert_eq!((info.width, info.height), (900, 1400));
+    let px = &buf[..info.buffer_size()];
+    let step = info.line_size / info.width as usize;
+    let distinct: std::collections::HashSet<&[u8]> = px.chunks(step).step_by(97).collect();
+    assert!(
+        distinct.len() > 20,
+        "the page looks blank ({} colors)",
+        distinct.len()
+    );
+    if std::env::var_os("DEALWATCH_UPDATE_EXAMPLE").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        std::fs::create_dir_all(&docs).expect("docs/");
+        std::fs::copy(&png, docs.join("digest-example.png")).expect("copy example");
+    }
+}
+
+// ---- schedule with an injected clock -------------------------------------------------------
+
+struct Week {
+    _dir: tempfile::TempDir,
+    server: SmtpServer,
+    store: Store,
+    cfg: dealwatch::config::Config,
+    rt: tokio::runtime::Runtime,
+}
+
+fn week(timezone: &str) -> Week {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = make_certs(dir.path());
+    let server = SmtpServer::start(Mode::Implicit, &certs, dir.path(), free_port());
+    let store = seed(&dir.path().join("db.sqlite"));
+    let cfg = config(server.port, Mode::Implicit, &certs.ca, TO, timezone);
+    Week {
+        _dir: dir,
+        server,
+        store,
+        cfg,
+        rt: runtime(),
+    }
+}
+
+impl Week {
+    fn run(&mut self, now: &str) -> run::RunReport {
+        self.rt
+            .block_on(digest::run_due(&self.cfg, &mut self.store, t(now)))
+            .expect("run_due")
+    }
+}
+
+#[test]
+fn monday_boundary_and_restart_after_sending_send_once() {
+    let mut w = week("Europe/Paris");
+    // Monday 1 June 2026, 08:00 in Paris is 06:00 UTC. The previous week's slot (25 May) is
+    // already over: a first start just before 08:00 sends last week's digest once...
+    let r = w.run("2026-06-01T05:59:00Z");
+    assert_eq!(r.sent.len(), 1);
+    assert_eq!(
+        w.run("2026-06-01T05:59:30Z").sent.len(),
+        0,
+        "same week: nothing more"
+    );
+    // ...and 08:00 starts a new week.
+    assert_eq!(w.run("2026-06-01T06:00:00Z").sent.len(), 1);
+    // A restart just after sending (same process state lost, same database): nothing again.
+    let db_path = w._dir.path().join("db.sqlite");
+    w.store = Store::open(&db_path).expect("reopen");
+    assert_eq!(w.run("2026-06-01T06:00:05Z").sent.len(), 0);
+    assert_eq!(w.run("2026-06-03T12:00:00Z").sent.len(), 0);
+    assert_eq!(w.server.messages().len(), 2);
+    assert_eq!(w.server.data_commands(), 2);
+}
+
+#[test]
+fn paris_dst_spring_and_autumn_send_at_local_eight() {
+    let mut w = week("Europe/Paris");
+    // Record the week before so each check starts clean.
+    w.run("2026-03-27T12:00:00Z");
+    // Sunday 29 March 2026 clocks go forward: Monday 30 March 08:00 is 06:00 UTC.
+    assert_eq!(
+        w.run("2026-03-30T05:59:59Z").sent.len(),
+        0,
+        "07:59:59 local is still last week"
+    );
+    assert_eq!(w.run("2026-03-30T06:00:00Z").sent.len(), 1);
+    let weeks: Vec<String> = w
+        .store
+        .recent_digests(10)
+        .expect("rows")
+        .into_iter()
+        .filter_map(|r| r.week)
+        .collect();
+    assert!(weeks.contains(&"2026-03-30".to_string()));
+    // Sunday 25 October 2026 clocks go back: Monday 26 October 08:00 is 07:00 UTC.
+    w.run("2026-10-20T12:00:00Z");
+    assert_eq!(
+        w.run("2026-10-26T06:59:59Z").sent.len(),
+        0,
+        "07:59:59 local"
+    );
+    assert_eq!(w.run("2026-10-26T07:00:00Z").sent.len(), 1);
+}
+
+#[test]
+fn digest_missed_while_down_is_sent_at_start_within_the_week_only() {
+    let mut w = week("UTC");
+    assert_eq!(w.run("2026-06-01T08:00:00Z").sent.len(), 1);
+    // Down from Sunday 7 June to Wednesday 10 June: the 8 June digest goes out at start.
+    let r = w.run("2026-06-10T09:00:00Z");
+    assert_eq!(r.sent.len(), 1);
+    let row = w.store.digest(r.sent[0]).expect("row").expect("row");
+    assert_eq!(row.week.as_deref(), Some("2026-06-08"));
+    // Down for two weeks: only the current week's digest, never the missed ones.
+    let r = w.run("2026-06-30T09:00:00Z");
+    assert_eq!(r.sent.len(), 1);
+    let row = w.store.digest(r.sent[0]).expect("row").expect("row");
+    assert_eq!(row.week.as_deref(), Some("2026-06-29"));
+    assert_eq!(w.server.messages().len(), 3);
+}
+
+#[test]
+fn smtp_down_is_retried_with_backoff_then_sent_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = make_certs(dir.path());
+    let port = free_port();
+    let mut store = seed(&dir.path().join("db.sqlite"));
+    let cfg = config(port, Mode::Implicit, &certs.ca, TO, "UTC");
+    let rt = runtime();
+    let r = rt
+        .block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T08:00:00Z")))
+        .expect("run");
+    assert_eq!(
+        (r.recorded.len(), r.sent.len(), r.failed.len()),
+        (1, 0, 1),
+        "{r:?}"
+    );
+    let id = r.recorded[0];
+    let row = store.digest(id).expect("row").expect("row");
+    assert_eq!(row.status, "retry");
+    assert_eq!(row.next_attempt_at.as_deref(), Some("2026-06-01T08:01:00Z"));
+    assert!(row.last_error.is_some());
+    // `dealwatch status` reports it.
+    let lines = run::status_lines(&store).expect("status");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("retry") && l.contains("last error")),
+        "{lines:?}"
+    );
+    // Before the backoff has passed: no attempt, even with the server down.
+    let r = rt
+        .block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T08:00:30Z")))
+        .expect("run");
+    assert!(r.failed.is_empty() && r.sent.is_empty());
+    // Second failure: backoff doubles.
+    rt.block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T08:01:00Z")))
+        .expect("run");
+    let row = store.digest(id).expect("row").expect("row");
+    assert_eq!(
+        (row.attempts, row.next_attempt_at.as_deref()),
+        (2, Some("2026-06-01T08:03:00Z"))
+    );
+    // The server comes up on that port: sent once, then never again.
+    let server = SmtpServer::start(Mode::Implicit, &certs, dir.path(), port);
+    let r = rt
+        .block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T08:03:00Z")))
+        .expect("run");
+    assert_eq!(r.sent, vec![id]);
+    rt.block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T09:00:00Z")))
+        .expect("run");
+    assert_eq!(server.messages().len(), 1);
+    assert_eq!(store.digest(id).expect("row").expect("row").status, "sent");
+}
+
+#[test]
+fn interrupted_send_is_not_retried_but_can_be_resent() {
+    let mut w = week("UTC");
+    // A crash between "sending" and "sent": recorded, claimed, never confirmed.
+    let r = w.run("2026-06-01T08:00:00Z");
+    let id = r.sent[0];
+    let next_week_id = {
+        // Simulate the crash on the next week's digest: record it by hand as the daemon does.
+        let rendered = digest::render_mail(
+            &digest::build(
+                &w.store,
+                &digest::DigestSpec::from_config("weekly", &w.cfg.digests["weekly"]).expect("spec"),
+                dealwatch::pipeline::ProposalRules { quiet_days: 30 },
+                t("2026-06-08T08:00:00Z"),
+            )
+            .expect("build"),
+        )
+        .expect("render");
+        let new = dealwatch::store::digest::NewDigest {
+            name: "weekly".into(),
+            kind: "scheduled".into(),
+            week: Some("2026-06-08".into()),
+            recipients: vec![TO.into()],
+            subject: rendered.subject,
+            message_id: "<crash@ventilaire.example>".into(),
+            html: rendered.html,
+            text: rendered.text,
+            chart: rendered.chart,
+            as_of: t("2026-06-08T08:00:00Z"),
+            ..Default::default()
+        };
+        let nid = w
+            .store
+            .insert_digest(&new, t("2026-06-08T08:00:00Z"))
+            .expect("insert")
+            .expect("new");
+        assert!(
+            w.store
+                .claim_digest(nid, "pending", t("2026-06-08T08:00:00Z"))
+                .expect("claim")
+        );
+        nid
+    };
+    // Restart two minutes later: the attempt may still be running elsewhere; nothing is sent.
+    assert!(w.run("2026-06-08T08:02:00Z").sent.is_empty());
+    // Later: marked unknown, not retried, reported.
+    let r = w.run("2026-06-08T09:00:00Z");
+    assert!(r.sent.is_empty() && r.recorded.is_empty(), "{r:?}");
+    assert_eq!(
+        w.store
+            .digest(next_week_id)
+            .expect("row")
+            .expect("row")
+            .status,
+        "unknown"
+    );
+    let lines = run::status_lines(&w.store).expect("status");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("unknown") && l.contains("--resend")),
+        "{lines:?}"
+    );
+    assert_eq!(w.server.messages().len(), 1);
+    // The user resends it by hand: same bodies, a new Message-ID.
+    let rid =
+        w.rt.block_on(run::resend(
+            &w.cfg,
+            &mut w.store,
+            next_week_id,
+            &[],
+            t("2026-06-08T09:05:00Z"),
+        ))
+        .expect("resend");
+    assert_ne!(rid, next_week_id);
+    assert_eq!(w.server.messages().len(), 2);
+    // And the first week's digest can be resent too.
+    w.rt.block_on(run::resend(
+        &w.cfg,
+        &mut w.store,
+        id,
+        &["boss@ventilaire.example".to_string()],
+        t("2026-06-08T09:06:00Z"),
+    ))
+    .expect("resend");
+    assert_eq!(w.server.messages().len(), 3);
+}
+
+#[test]
+fn sample_config_documents_smtp_and_digests_and_parses() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/dealwatch.sample.toml");
+    let cfg = dealwatch::config::RawConfig::load(&path).expect("the sample config parses");
+    let smtp = cfg.smtp.expect("[smtp]");
+    assert_eq!(smtp.from, "dealwatch <claire@example.com>");
+    let d = &cfg.digests["weekly"];
+    assert_eq!(
+        (d.schedule.as_str(), d.timezone.as_str()),
+        ("mon 08:00", "Europe/Paris")
+    );
+    let text = std::fs::read_to_string(&path).expect("read");
+    for key in [
+        "host", "port", "tls", "ca-file", "username", "password", "from", "to", "accounts",
+        "schedule", "timezone",
+    ] {
+        assert!(text.contains(&format!("# {key}:")), "{key} undocumented");
+    }
+}
