@@ -805,3 +805,32 @@ fn sample_config_documents_smtp_and_digests_and_parses() {
         assert!(text.contains(&format!("# {key}:")), "{key} undocumented");
     }
 }
+
+#[test]
+fn a_digest_still_failing_when_its_week_ends_expires_unsent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = make_certs(dir.path());
+    let port = free_port();
+    let mut store = seed(&dir.path().join("db.sqlite"));
+    let cfg = config(port, Mode::Implicit, &certs.ca, TO, "UTC");
+    let rt = runtime();
+    let r = rt
+        .block_on(digest::run_due(&cfg, &mut store, t("2026-06-01T08:00:00Z")))
+        .expect("run");
+    let old = r.recorded[0];
+    let server = SmtpServer::start(Mode::Implicit, &certs, dir.path(), port);
+    let r = rt
+        .block_on(digest::run_due(&cfg, &mut store, t("2026-06-08T08:00:00Z")))
+        .expect("run");
+    assert_eq!(r.sent.len(), 1, "{r:?}");
+    assert_ne!(r.sent[0], old);
+    assert_eq!(
+        store.digest(old).expect("row").expect("row").status,
+        "expired"
+    );
+    assert_eq!(
+        server.messages().len(),
+        1,
+        "last week's digest is never sent late"
+    );
+}
