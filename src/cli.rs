@@ -107,6 +107,8 @@ pub enum Command {
     },
     /// Sync status per source and folder.
     Status,
+    /// The weekly digest: preview it, send it now, resend one, or send what is due.
+    Digest(digest::DigestArgs),
     /// Run the whole job on the sample mailbox shipped with dealwatch, in a temporary database.
     Demo {
         /// The sample mailbox (default: samples/mailbox of the source tree).
@@ -294,11 +296,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reopen { id } => decide::reopen(&ctx, id),
         Command::Eval { corpus } => runtime.block_on(eval::run(&ctx, &corpus)),
         Command::Status => output::status(&ctx),
+        Command::Digest(args) => runtime.block_on(digest::run(&ctx, &args)),
         Command::Demo { mailbox } => runtime.block_on(demo(&ctx, mailbox)),
     }
 }
 
 pub mod decide;
+pub mod digest;
 pub mod eval;
 
 /// Scans a Maildir or mbox into the database.

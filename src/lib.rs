@@ -19,6 +19,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod detect;
+pub mod digest;
 pub mod ingest;
 pub mod mail;
 pub mod pipeline;

@@ -318,5 +318,8 @@ pub fn status(ctx: &Context) -> Result<()> {
                 .unwrap_or_else(|| "ok".into())
         );
     }
+    for line in crate::digest::run::status_lines(&store)? {
+        println!("{line}");
+    }
     Ok(())
 }

@@ -114,4 +114,30 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) STRICT;
 "#,
+    // 2: weekly digests: every digest rendered and its delivery state (src/store/digest.rs).
+    r#"
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    week TEXT,
+    resend_of INTEGER REFERENCES digests(id) ON DELETE SET NULL,
+    recipients TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    chart BLOB,
+    as_of TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    attempt_started_at TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+) STRICT;
+CREATE UNIQUE INDEX digests_scheduled_week ON digests(name, week) WHERE kind = 'scheduled';
+CREATE INDEX digests_status ON digests(status);
+"#,
 ];
