@@ -3,6 +3,7 @@
 //! transaction: a batch of messages with the source position that covers it; an opportunity
 //! with the message that created it.
 
+pub mod calendar;
 pub mod migrations;
 
 use std::path::Path;
