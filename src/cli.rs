@@ -105,6 +105,25 @@ pub enum Command {
         #[arg(long)]
         corpus: PathBuf,
     },
+    /// List the follow-up meetings of won deals.
+    Meetings {
+        /// Print the invitation (iCalendar text) of this opportunity's meeting instead.
+        #[arg(long, value_name = "ID")]
+        ics: Option<i64>,
+        /// JSON array instead of a table.
+        #[arg(long, conflicts_with = "ics")]
+        json: bool,
+    },
+    /// Schedule the follow-up meeting of a won deal, or move it (`--at`): the invitation is
+    /// mailed (and stored in the CalDAV calendar) once per version.
+    Schedule {
+        /// Opportunity id.
+        id: i64,
+        /// Start: RFC 3339, or `YYYY-MM-DD HH:MM` / `YYYY-MM-DDTHH:MM` in followup.timezone;
+        /// default: the first free slot.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
     /// Sync status per source and folder.
     Status,
     /// The weekly digest: preview it, send it now, resend one, or send what is due.
@@ -284,16 +303,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Scan(args) => runtime.block_on(scan(&ctx, &args)),
         Command::Opportunities(args) => output::list(&ctx, &args),
         Command::Show { id } => output::show(&ctx, id),
-        Command::Accept { id } => decide::accept(&ctx, id),
+        Command::Accept { id } => runtime.block_on(decide::accept(&ctx, id)),
         Command::Reject { id } => decide::reject(&ctx, id),
-        Command::Close {
-            id,
-            state,
-            reason,
-            competitor,
-        } => decide::close(&ctx, id, state, reason, competitor),
-        Command::Hold { id, until } => decide::hold(&ctx, id, until),
-        Command::Reopen { id } => decide::reopen(&ctx, id),
+        Command::Close { id, state, reason, competitor } => {
+            runtime.block_on(decide::close(&ctx, id, state, reason, competitor))
+        }
+        Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until)),
+        Command::Reopen { id } => runtime.block_on(decide::reopen(&ctx, id)),
+        Command::Meetings { ics, json } => meetings::list(&ctx, ics, json),
+        Command::Schedule { id, at } => {
+            runtime.block_on(meetings::schedule(&ctx, id, at.as_deref()))
+        }
         Command::Eval { corpus } => runtime.block_on(eval::run(&ctx, &corpus)),
         Command::Status => output::status(&ctx),
         Command::Digest(args) => runtime.block_on(digest::run(&ctx, &args)),
@@ -304,6 +324,7 @@ pub fn run(cli: Cli) -> Result<()> {
 pub mod decide;
 pub mod digest;
 pub mod eval;
+pub mod meetings;
 
 /// Scans a Maildir or mbox into the database.
 async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {

@@ -4,6 +4,7 @@
 //! with the message that created it.
 
 pub mod digest;
+pub mod calendar;
 pub mod migrations;
 
 use std::path::Path;

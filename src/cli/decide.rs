@@ -1,15 +1,52 @@
 //! The salesperson decides: accept or reject a proposal, close, hold, reopen. Every change is
-//! recorded in the history with who made it.
+//! recorded in the history with who made it. After a change the calendar reacts
+//! ([`crate::calendar::on_state_change`]): a win schedules the follow-up meeting, reopening a won
+//! deal cancels it, a hold with a date sets a reminder.
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDate;
 
 use super::{ClosedAs, Context, proposal_for};
 use crate::pipeline::{State, evidence_key};
+use crate::store::Store;
+
+/// The stored state of an opportunity.
+fn current_state(store: &Store, id: i64) -> Result<State> {
+    Ok(State::parse(&store.opportunity(id)?.state).unwrap_or(State::Open))
+}
+
+/// Lets the calendar react to a stored change; the change stays even when this fails.
+async fn after_change(
+    ctx: &Context,
+    store: &Store,
+    id: i64,
+    from: State,
+    to: State,
+    revisit_on: Option<NaiveDate>,
+) -> Result<()> {
+    let outcomes = crate::calendar::on_state_change(store, &ctx.config, id, from, to, revisit_on, ctx.clock.now())
+        .await
+        .with_context(|| {
+            format!("#{id} is now {}, but the calendar could not follow; retry with `dealwatch schedule {id}`", to.as_str())
+        })?;
+    let mut failed = false;
+    for o in &outcomes {
+        println!("{o}");
+        failed |= o.failed();
+    }
+    if failed {
+        bail!(
+            "#{id} is now {}, but a calendar delivery failed; retry with `dealwatch schedule {id}`",
+            to.as_str()
+        );
+    }
+    Ok(())
+}
 
 /// `accept ID`: applies the current proposal.
-pub fn accept(ctx: &Context, id: i64) -> Result<()> {
+pub async fn accept(ctx: &Context, id: i64) -> Result<()> {
     let mut store = ctx.store()?;
+    let from = current_state(&store, id)?;
     let Some(p) = proposal_for(ctx, &store, id)? else {
         bail!("opportunity {id} has no proposal to accept");
     };
@@ -27,7 +64,8 @@ pub fn accept(ctx: &Context, id: i64) -> Result<()> {
         ctx.clock.now(),
     )?;
     println!("#{id}: {}", p.state.as_str());
-    Ok(())
+    let revisit = p.revisit_on.filter(|_| p.state == State::OnHold);
+    after_change(ctx, &store, id, from, p.state, revisit).await
 }
 
 /// `reject ID`: the proposal is not made again for the same evidence.
@@ -42,7 +80,7 @@ pub fn reject(ctx: &Context, id: i64) -> Result<()> {
 }
 
 /// `close ID --as STATE`.
-pub fn close(
+pub async fn close(
     ctx: &Context,
     id: i64,
     state: ClosedAs,
@@ -50,6 +88,7 @@ pub fn close(
     competitor: Option<String>,
 ) -> Result<()> {
     let mut store = ctx.store()?;
+    let from = current_state(&store, id)?;
     let to = match state {
         ClosedAs::Won => State::Won,
         ClosedAs::Lost => State::Lost,
@@ -61,12 +100,14 @@ pub fn close(
     }
     store.set_state(id, to.as_str(), None, &why, "user", None, ctx.clock.now())?;
     println!("#{id}: {}", to.as_str());
-    Ok(())
+    after_change(ctx, &store, id, from, to, None).await
 }
 
 /// `hold ID [--until DATE]`.
-pub fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
+pub async fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
     let mut store = ctx.store()?;
+    let from = current_state(&store, id)?;
+    let date = until;
     let until = until.map(|d| d.to_string());
     let why = match &until {
         Some(d) => format!("on hold until {d}"),
@@ -82,12 +123,13 @@ pub fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
         ctx.clock.now(),
     )?;
     println!("#{id}: {why}");
-    Ok(())
+    after_change(ctx, &store, id, from, State::OnHold, date).await
 }
 
 /// `reopen ID`.
-pub fn reopen(ctx: &Context, id: i64) -> Result<()> {
+pub async fn reopen(ctx: &Context, id: i64) -> Result<()> {
     let mut store = ctx.store()?;
+    let from = current_state(&store, id)?;
     store.set_state(
         id,
         State::Open.as_str(),
@@ -98,5 +140,5 @@ pub fn reopen(ctx: &Context, id: i64) -> Result<()> {
         ctx.clock.now(),
     )?;
     println!("#{id}: open");
-    Ok(())
+    after_change(ctx, &store, id, from, State::Open, None).await
 }

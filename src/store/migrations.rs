@@ -140,4 +140,39 @@ CREATE TABLE digests (
 CREATE UNIQUE INDEX digests_scheduled_week ON digests(name, week) WHERE kind = 'scheduled';
 CREATE INDEX digests_status ON digests(status);
 "#,
+    // 3: follow-up meetings, their deliveries (mail, CalDAV) and on-hold reminders.
+    r#"
+CREATE TABLE meetings (
+    opportunity INTEGER PRIMARY KEY REFERENCES opportunities(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE,
+    sequence INTEGER NOT NULL DEFAULT 0,
+    start_at TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('scheduled', 'cancelled')),
+    dtstamp TEXT NOT NULL,
+    ics TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE meeting_deliveries (
+    uid TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('mail', 'caldav')),
+    method TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),
+    started_at TEXT NOT NULL,
+    done_at TEXT,
+    error TEXT,
+    PRIMARY KEY (uid, sequence, channel)
+) STRICT;
+
+CREATE TABLE reminders (
+    opportunity INTEGER PRIMARY KEY REFERENCES opportunities(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE,
+    due_on TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'removed')),
+    updated_at TEXT NOT NULL
+) STRICT;
+"#,
 ];
