@@ -305,9 +305,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show { id } => output::show(&ctx, id),
         Command::Accept { id } => runtime.block_on(decide::accept(&ctx, id)),
         Command::Reject { id } => decide::reject(&ctx, id),
-        Command::Close { id, state, reason, competitor } => {
-            runtime.block_on(decide::close(&ctx, id, state, reason, competitor))
-        }
+        Command::Close {
+            id,
+            state,
+            reason,
+            competitor,
+        } => runtime.block_on(decide::close(&ctx, id, state, reason, competitor)),
         Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until)),
         Command::Reopen { id } => runtime.block_on(decide::reopen(&ctx, id)),
         Command::Meetings { ics, json } => meetings::list(&ctx, ics, json),

@@ -3,8 +3,8 @@
 //! transaction: a batch of messages with the source position that covers it; an opportunity
 //! with the message that created it.
 
-pub mod digest;
 pub mod calendar;
+pub mod digest;
 pub mod migrations;
 
 use std::path::Path;

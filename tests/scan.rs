@@ -19,8 +19,7 @@ fn sample() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("run dealwatch");
-    out
+    bin().args(args).output().expect("run dealwatch")
 }
 
 fn ok(args: &[&str]) -> String {
