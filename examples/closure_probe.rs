@@ -16,16 +16,24 @@ fn main() {
         eprintln!("bad DATE");
         return;
     };
-    let Some(sent_at) = day
-        .and_hms_opt(10, 0, 0)
-        .and_then(|t| DateTime::parse_from_rfc3339(&format!("{}+02:00", t.format("%Y-%m-%dT%H:%M:%S"))).ok())
-    else {
+    let Some(sent_at) = day.and_hms_opt(10, 0, 0).and_then(|t| {
+        DateTime::parse_from_rfc3339(&format!("{}+02:00", t.format("%Y-%m-%dT%H:%M:%S"))).ok()
+    }) else {
         return;
     };
     for line in std::io::stdin().lock().lines().map_while(Result::ok) {
-        let input = ClosureInput { new_text: &line, subject: "", sent_at, author, attachment_names: &[] };
+        let input = ClosureInput {
+            new_text: &line,
+            subject: "",
+            sent_at,
+            author,
+            attachment_names: &[],
+        };
         match detect_closure(&input) {
-            Some(s) => println!("{:?} {:.2} {:?} {} | {}", s.decision, s.confidence, s.revisit_on, s.rule, line),
+            Some(s) => println!(
+                "{:?} {:.2} {:?} {} | {}",
+                s.decision, s.confidence, s.revisit_on, s.rule, line
+            ),
             None => println!("- | {line}"),
         }
     }

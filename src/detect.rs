@@ -178,6 +178,7 @@ fn references(mail: &Mail, direction: Direction) -> Vec<String> {
     }
     for extra in quote::po_numbers(&mail.new_text)
         .into_iter()
+        .chain(subject_refs(&mail.subject))
         .chain(labelled_refs(&mail.subject))
         .chain(labelled_refs(&mail.new_text))
     {
@@ -194,6 +195,38 @@ static LABELLED_REF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+
+static QUOTE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:devis|offres?|offerte|offert|quotes?|quotation|offers?|proposals?|proposition|angebot|presupuesto|propuesta|preventivo|offerta|cotation|chiffrage|estimate|kostenvoranschlag)\b")
+        .expect("static regex")
+});
+
+static GENERIC_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Z]{1,6}[-/]?\d{2,6}(?:[-/]\d{1,6}){0,2}(?:[-/][A-Z]{1,3})?\b")
+        .expect("static regex")
+});
+
+/// Standards and norms that look like references ("EN 12464", "ISO-9001").
+const NORMS: &[&str] = &[
+    "EN", "ISO", "DIN", "NF", "IEC", "RT", "UTE", "CE", "IP", "RAL", "UGR", "CRI", "IRC",
+];
+
+/// A company's own reference numbers in a subject that speaks of a quote ("Offerte
+/// AN-2026/128 - Kühlzellen"), whatever their prefix.
+fn subject_refs(subject: &str) -> Vec<String> {
+    if !QUOTE_WORD.is_match(subject) {
+        return Vec::new();
+    }
+    GENERIC_REF
+        .find_iter(subject)
+        .map(|m| m.as_str().to_string())
+        .filter(|r| r.chars().filter(|c| c.is_ascii_digit()).count() >= 3)
+        .filter(|r| {
+            let prefix: String = r.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            !NORMS.contains(&prefix.as_str())
+        })
+        .collect()
+}
 
 /// Reference numbers introduced by a label ("consultation n° 2025-MAPA-019", "tender ref
 /// T-2291"): how portals and buyers key their notices when our quote number is absent.

@@ -508,7 +508,7 @@ static PREFIXED_REF_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A number introduced by a quote word: "Angebot Nr. 2026-0117", "devis n° 2025-118".
 static KEYWORD_REF_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?-u:\b)(?:devis|offre|quote|quotation|offer|proposal|proposition(?:\s+commerciale)?|angebot|kostenvoranschlag|presupuesto|preventivo|offerta|cotizaci[oó]n|estimate|num[ée]ro\s+(?:de\s+|du\s+)?devis|quote\s+number|angebotsnummer)(?:\s*[:#-]\s*|\s+)(?:(?:n[°º]|no\.?|nr\.?|num(?:[ée]ro|ber|\.)?|#|r[ée]f(?:[ée]rence)?\.?|ref\.?)\s*[:.]?\s*)?(?P<t>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)",
+        r"(?i)(?-u:\b)(?:devis|offre|offerte|offert|quote|quotation|offer|proposal|proposition(?:\s+commerciale)?|angebot|kostenvoranschlag|presupuesto|preventivo|offerta|cotizaci[oó]n|cotation|chiffrage|estimation|soumission|estimate|num[ée]ro\s+(?:de\s+|du\s+)?devis|quote\s+number|angebotsnummer)(?:\s*[:#-]\s*|\s+)(?:(?:n[°º]|no\.?|nr\.?|num(?:[ée]ro|ber|\.)?|#|r[ée]f(?:[ée]rence)?\.?|ref\.?)\s*[:.]?\s*)?(?P<t>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)",
     )
 });
 
@@ -528,7 +528,12 @@ fn prefixed_ok(c: &Captures) -> bool {
     let digits = n.as_str().chars().filter(char::is_ascii_digit).count();
     let first = n.as_str().split(['-', '/']).next().map_or(0, str::len);
     match c.name("sep").map(|m| m.as_str()) {
-        None => digits >= 4 && first >= 4 && (p.as_str() != "D" || n.as_str().contains('-')),
+        // "D2025-118", "Q10231", and year-first numbers glued to a prefix: "D26-0093".
+        None => {
+            digits >= 4
+                && (first >= 4 || n.as_str().contains(['-', '/']))
+                && (p.as_str() != "D" || n.as_str().contains('-'))
+        }
         Some("-" | "/") => digits >= 3 && p.as_str() != "D",
         Some(_) => p.as_str().len() >= 2 && digits >= 4 && p.as_str() != "OF",
     }
@@ -649,7 +654,7 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
-const ATTACHMENT_WORDS: [&str; 15] = [
+const ATTACHMENT_WORDS: [&str; 18] = [
     "devis",
     "quote",
     "quotation",
@@ -665,6 +670,9 @@ const ATTACHMENT_WORDS: [&str; 15] = [
     "cotizacion",
     "kostenvoranschlag",
     "estimate",
+    "offerte",
+    "cotation",
+    "chiffrage",
 ];
 
 /// Whether an attachment file name looks like a quote/offer document: devis, quote, quotation, offer, offre, angebot, proposition, proposal, propuesta, presupuesto, preventivo, offerta, cotización, kostenvoranschlag, or a quote reference (see find_quote_refs), case/accent-insensitive, separators _ - . space. "Facture_123.pdf", "Invoice", "CGV.pdf", "logo.png", "image001.jpg" → false.

@@ -339,6 +339,31 @@ fn r_september(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     next_on_or_after(x.today, 9, Day::Nth(1))
 }
 
+/// A season, by its meteorological start: spring 1 March, summer 1 June, autumn 1 September,
+/// winter 1 December (the next one to come).
+fn r_season(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let w = cap(c, "s")?;
+    let month = if ["print", "spring", "fruhling", "fruhjahr", "primavera"]
+        .iter()
+        .any(|k| w.starts_with(k))
+    {
+        3
+    } else if ["ete", "summer", "sommer", "verano", "estate"]
+        .iter()
+        .any(|k| w.starts_with(k))
+    {
+        6
+    } else if ["autom", "autumn", "fall", "herbst", "otono", "autunno"]
+        .iter()
+        .any(|k| w.starts_with(k))
+    {
+        9
+    } else {
+        12
+    };
+    next_on_or_after(x.today, month, Day::Nth(1))
+}
+
 /// "after the holidays": year-end holidays -> 5 January; summer holidays -> 1 September.
 fn r_holidays(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let w = cap(c, "h")?;
@@ -542,6 +567,10 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
         (
             r"\b(?:after the summer|after summer|after the summer holidays|apres l'ete|apres les vacances d'ete|apres les grandes vacances|nach den sommerferien|nach dem sommer|nach der sommerpause|despues del verano|dopo l'estate|dopo le vacanze estive|dopo la pausa estiva)\b",
             r_september,
+        ),
+        (
+            r"\b(?:(?:in|this|next|the|au|en|cet|cette|im|diesen|nachsten|kommenden|en el|la prossima)\s+|a l'|l')(?P<s>printemps|spring|fruhling|fruhjahr|automne|autumn|fall|herbst|otono|autunno|hiver|winter|invierno|inverno)\b",
+            r_season,
         ),
         (
             r"\b(?P<h>after the (?:christmas |xmas |festive |winter )?holidays|after (?:christmas|xmas|new year|the new year)|apres (?:les fetes|les vacances de noel|les vacances|noel|le nouvel an|le jour de l'an)|nach (?:den feiertagen|weihnachten|neujahr|den ferien|dem jahreswechsel)|dopo (?:le feste|le vacanze|natale)|despues de (?:las fiestas|navidad|las vacaciones))\b",
