@@ -241,6 +241,20 @@ fn labelled_refs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Attachments that no genuine buyer sends and phishing "requests for quotation" do: web
+/// pages and executables posing as documents.
+fn suspicious_attachment(mail: &Mail) -> bool {
+    const RISKY: &[&str] = &[
+        ".htm", ".html", ".shtml", ".xhtml", ".js", ".exe", ".scr", ".bat", ".cmd", ".vbs", ".iso",
+        ".img", ".lnk", ".hta", ".jar",
+    ];
+    mail.attachments.iter().any(|a| {
+        let name = a.name.to_lowercase();
+        RISKY.iter().any(|ext| name.ends_with(ext))
+            || (a.content_type == "text/html" && !name.is_empty())
+    })
+}
+
 fn attachment_names(mail: &Mail) -> Vec<String> {
     mail.attachments.iter().map(|a| a.name.clone()).collect()
 }
@@ -291,7 +305,9 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
     facts.quote = match (quote_file, &presents) {
         (Some(a), _) => Some(format!("attached quote {}", a.name)),
         (None, Some(s)) => Some(s.clone()),
-        (None, None) if body_amount.is_some() && !facts.refs.is_empty() => {
+        (None, None)
+            if body_amount.is_some() && !facts.refs.is_empty() && !mail.subject_is_reply =>
+        {
             Some(format!("quote {} with its amount", facts.refs[0]))
         }
         _ => announced_quote(mail, &facts.refs),
@@ -315,6 +331,7 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
 
 fn inbound(mail: &Mail, facts: &mut Facts) {
     match facts.auto {
+        AutoKind::None if suspicious_attachment(mail) => {}
         AutoKind::None => {
             // A reply's subject is usually ours: only a fresh subject can carry the request.
             facts.rfq = quote::asks_for_quote(&mail.new_text).or_else(|| {

@@ -131,7 +131,9 @@ pub fn classify(mail: &Mail, direction: Direction) -> AutoKind {
     {
         return AutoKind::AutoReply;
     }
-    if h.list || matches!(h.precedence.as_deref(), Some("bulk" | "list" | "junk")) {
+    // Portals mark their notices "Precedence: bulk" too; newsletters carry list headers.
+    let generated = auto_submitted.starts_with("auto-generated");
+    if h.list || (!generated && matches!(h.precedence.as_deref(), Some("bulk" | "list" | "junk"))) {
         return AutoKind::Bulk;
     }
     if h.calendar_method.is_some() {

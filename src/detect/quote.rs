@@ -255,7 +255,7 @@ pub fn find_amounts(text: &str) -> Vec<Money> {
 /// Keywords before an amount; the last one found decides what the amount is.
 static CONTEXT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?P<unit>prix\s+unitaire|unit\s+price|price\s+per|prix\s+par|einzelpreis|stückpreis|(?-u:\b)P\.?U\.?\s*(?:HT)?\s*:|precio\s+unitario|prezzo\s+unitario|per\s+unit|l'unité|(?-u:\b)je\s+stück)|(?P<excl>(?-u:\b)primes?(?-u:\b)|subvention|(?-u:\b)aides?(?-u:\b)|förder|zuschuss|(?-u:\b)grants?(?-u:\b)|subsid|rebate|incentive|concurren|competi|another\s+(?:quote|offer|supplier|vendor)|other\s+(?:quote|offer|supplier|vendor)|their\s+(?:quote|price|offer|bid)|leur\s+(?:devis|prix|offre)|autre\s+(?:devis|offre|entreprise|prestataire)|wettbewerb|mitbewerber|andere[nr]?\s+anbieter|remise|rabais|ristourne|discount|rabatt|nachlass|skonto|acompte|arrhes|deposit|down\s+payment|anzahlung|(?-u:\b)capital(?-u:\b)|budget|plafond|enveloppe|sous\s+les|moins\s+de|(?-u:\b)under(?-u:\b)|below|less\s+than|offre\s+retenue|winning|attributaire|économie|savings|einsparung|frais\s+de\s+port|shipping|caution|pénalité|penalt|sconto|descuento|anticipo|incentivo)|(?P<split>étage|(?-u:\b)floors?(?-u:\b)|niveau|(?-u:\b)levels?(?-u:\b)|(?-u:\b)etage|geschoss|(?-u:\b)OG(?-u:\b)|(?-u:\b)EG(?-u:\b)|(?-u:\b)lots?(?-u:\b)|bâtiment|building|(?-u:\b)hall(?-u:\b)|(?-u:\b)piano(?-u:\b)|(?-u:\b)planta(?-u:\b)|(?-u:\b)option|variante|(?-u:\b)variant)|(?P<label>total|montant|gesamt|summe|betrag|amount|price|prix|tarif|(?-u:\b)soit(?-u:\b)|coût|(?-u:\b)cost|comes?\s+to|brings\s+it\s+to|festpreis|preis|importe|importo|precio|prezzo|s'élève|net\s+value|for\s+a\s+total)",
+        r"(?i)(?P<unit>prix\s+unitaire|unit\s+price|price\s+per|prix\s+par|einzelpreis|stückpreis|(?-u:\b)P\.?U\.?\s*(?:HT)?\s*:|precio\s+unitario|prezzo\s+unitario|per\s+unit|l'unité|(?-u:\b)je\s+stück)|(?P<excl>(?-u:\b)primes?(?-u:\b)|subvention|(?-u:\b)aides?(?-u:\b)|förder|zuschuss|(?-u:\b)grants?(?-u:\b)|subsid|rebate|incentive|concurren|competi|another\s+(?:quote|offer|supplier|vendor)|other\s+(?:quote|offer|supplier|vendor)|their\s+(?:quote|price|offer|bid)|leur\s+(?:devis|prix|offre)|autre\s+(?:devis|offre|entreprise|prestataire)|wettbewerb|mitbewerber|andere[nr]?\s+anbieter|remise|rabais|ristourne|baisse|réduction|reduction|reduced\s+by|lower\s+by|cheaper\s+by|discount|rabatt|nachlass|skonto|acompte|arrhes|deposit|down\s+payment|anzahlung|(?-u:\b)capital(?-u:\b)|budget|plafond|enveloppe|sous\s+les|moins\s+de|(?-u:\b)under(?-u:\b)|below|less\s+than|offre\s+retenue|winning|attributaire|économie|savings|einsparung|frais\s+de\s+port|shipping|caution|pénalité|penalt|sconto|descuento|anticipo|incentivo)|(?P<split>étage|(?-u:\b)floors?(?-u:\b)|niveau|(?-u:\b)levels?(?-u:\b)|(?-u:\b)etage|geschoss|(?-u:\b)OG(?-u:\b)|(?-u:\b)EG(?-u:\b)|(?-u:\b)lots?(?-u:\b)|bâtiment|building|(?-u:\b)hall(?-u:\b)|(?-u:\b)piano(?-u:\b)|(?-u:\b)planta(?-u:\b)|(?-u:\b)option|variante|(?-u:\b)variant)|(?P<label>total|montant|gesamt|summe|betrag|amount|price|prix|tarif|(?-u:\b)soit(?-u:\b)|coût|(?-u:\b)cost|comes?\s+to|brings\s+it\s+to|festpreis|preis|importe|importo|precio|prezzo|s'élève|net\s+value|for\s+a\s+total)",
     )
 });
 
@@ -486,7 +486,8 @@ pub fn quote_amount(text: &str) -> Option<Money> {
                 .unwrap_or(std::cmp::Ordering::Equal)
         })?
     };
-    if best.money.basis == Basis::Gross
+    // A total after a net subtotal and a tax line is the gross figure even when unlabelled.
+    if best.money.basis != Basis::Net
         && let Some(net) = net_partner(&cands, best)
     {
         return Some(net.money.clone());

@@ -59,11 +59,17 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
         .to_lowercase();
     mail.subject_is_reply = mail.subject_norm != plain;
     mail.auto = auto_headers(&msg);
+    let generated = mail
+        .auto
+        .auto_submitted
+        .as_deref()
+        .is_some_and(|a| a.starts_with("auto-generated"));
     let bulk = mail.auto.list
-        || matches!(
-            mail.auto.precedence.as_deref(),
-            Some("bulk" | "list" | "junk")
-        );
+        || (!generated
+            && matches!(
+                mail.auto.precedence.as_deref(),
+                Some("bulk" | "list" | "junk")
+            ));
     read_attachments(&msg, !bulk, &mut mail);
     if !bulk {
         read_text(&msg, &mut mail);

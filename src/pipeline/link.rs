@@ -117,12 +117,24 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
     }
     if is_external(m)
         && m.auto_kind == "none"
+        && is_reply(m)
         && let Some(opp) = similar_open_opportunity(l, m)?
     {
         attach(l, m, opp, "similar subject")?;
         return Ok(Outcome::Linked);
     }
     create_if_anchor(l, m)
+}
+
+/// Whether the subject carries a reply or forward prefix (a thread whose headers were lost).
+fn is_reply(m: &MessageRow) -> bool {
+    let plain = m
+        .subject
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    plain != m.subject_norm
 }
 
 /// Words that say what a subject is about: no reply prefixes, references, numbers or the
