@@ -118,12 +118,24 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
     if is_external(m)
         && m.auto_kind == "none"
         && is_reply(m)
+        && !answers_unplaced_thread(l, m)?
         && let Some(opp) = similar_open_opportunity(l, m)?
     {
         attach(l, m, opp, "similar subject")?;
         return Ok(Outcome::Linked);
     }
     create_if_anchor(l, m)
+}
+
+/// Whether the message answers a message we saw and placed in no opportunity: its thread is
+/// known to be about something else (a support ticket, a personal exchange).
+fn answers_unplaced_thread(l: &Linker<'_>, m: &MessageRow) -> Result<bool> {
+    for p in &m.parent_ids {
+        if l.unlinked_message(&p.to_lowercase())?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the subject carries a reply or forward prefix (a thread whose headers were lost).
