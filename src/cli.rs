@@ -352,6 +352,10 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
         }
         (None, None) => bail!("scan needs --maildir DIR or --mbox FILE"),
     };
+    let closed = decide::auto_close(ctx, &mut store).await?;
+    if closed > 0 {
+        eprintln!("auto-close: {closed} proposals applied");
+    }
     eprintln!(
         "scanned {} messages from {source_name} ({} new, {} already known, {} degraded); {} linked, {} new opportunities",
         stats.read,

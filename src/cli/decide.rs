@@ -142,3 +142,44 @@ pub async fn reopen(ctx: &Context, id: i64) -> Result<()> {
     println!("#{id}: open");
     after_change(ctx, &store, id, from, State::Open, None).await
 }
+
+/// `auto-close = true`: applies every proposal at or above `auto-close-confidence` as the
+/// salesperson would with `accept`, recorded in the history as done by "auto-close".
+/// Returns how many were applied.
+pub async fn auto_close(ctx: &Context, store: &mut Store) -> Result<usize> {
+    if !ctx.config.detect.auto_close {
+        return Ok(0);
+    }
+    let threshold = ctx.config.detect.auto_close_confidence;
+    let mut applied = 0;
+    for listed in super::output::collect(ctx, store)? {
+        let Some(p) = listed.proposal else { continue };
+        if f64::from(p.confidence) < threshold {
+            continue;
+        }
+        let id = listed.opp.id;
+        let from = State::parse(&listed.opp.state).unwrap_or(State::Open);
+        let revisit = p.revisit_on.filter(|_| p.state == State::OnHold);
+        let revisit_text = revisit.map(|d| d.to_string());
+        store.set_state(
+            id,
+            p.state.as_str(),
+            revisit_text.as_deref(),
+            &p.reason,
+            "auto-close",
+            p.evidence_message_id.as_deref(),
+            ctx.clock.now(),
+        )?;
+        tracing::info!(
+            opportunity = id,
+            state = p.state.as_str(),
+            confidence = p.confidence,
+            "auto-closed"
+        );
+        if let Err(e) = after_change(ctx, store, id, from, p.state, revisit).await {
+            tracing::warn!(opportunity = id, error = %format!("{e:#}"), "calendar did not follow the auto-close");
+        }
+        applied += 1;
+    }
+    Ok(applied)
+}
