@@ -160,17 +160,15 @@ pub async fn scan<S: MailSource>(
                 stats.known += 1;
                 continue;
             }
-            let mail = parse::parse(&raw.bytes, raw.truncated);
-            if !mail.defects.is_empty() {
+            let row = read_one(raw, opts).unwrap_or_else(|| {
+                tracing::warn!(location = %raw.location, "internal error while reading this message; stored as degraded");
+                degraded_row(raw)
+            });
+            if row.defects.len() > usize::from(raw.truncated) {
                 stats.degraded += 1;
-                tracing::debug!(location = %raw.location, defects = ?mail.defects, "degraded message");
+                tracing::debug!(location = %raw.location, defects = ?row.defects, "degraded message");
             }
-            let facts = detect::detect(&mail, opts.identity, opts.free_mail);
-            rows.push((
-                raw.folder.clone(),
-                loc,
-                to_row(raw, &mail, &facts, opts.now),
-            ));
+            rows.push((raw.folder.clone(), loc, row));
         }
         stats.stored +=
             store.insert_batch(opts.source_name, &rows, batch.position.as_ref(), opts.now)?;
@@ -178,6 +176,34 @@ pub async fn scan<S: MailSource>(
     bar.finish_and_clear();
     stats.link = link_pending(store)?;
     Ok(stats)
+}
+
+/// Parses and classifies one message. A bug in the detectors must not stop a scan: a panic is
+/// caught here and the message is stored as degraded instead (the last line of defence behind
+/// "never panics" on outside data).
+fn read_one(raw: &RawMail, opts: &ScanOptions<'_>) -> Option<NewMessage> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mail = parse::parse(&raw.bytes, raw.truncated);
+        let facts = detect::detect(&mail, opts.identity, opts.free_mail);
+        to_row(raw, &mail, &facts, opts.now)
+    }))
+    .ok()
+}
+
+/// A message that could not be read: its identity and size, so it is not fetched again.
+fn degraded_row(raw: &RawMail) -> NewMessage {
+    let key = parse::content_id(&raw.bytes);
+    NewMessage {
+        message_id: key.clone(),
+        key,
+        has_message_id: false,
+        direction: "unknown".into(),
+        auto_kind: "none".into(),
+        lang: "und".into(),
+        defects: vec!["internal error while reading; metadata only".into()],
+        size: raw.bytes.len() as i64,
+        ..NewMessage::default()
+    }
 }
 
 fn progress_bar(total: Option<u64>, enabled: bool) -> ProgressBar {

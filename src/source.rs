@@ -79,4 +79,4 @@ pub trait MailSource {
 /// Largest batch, in messages and in bytes, so memory stays bounded whatever the mailbox size.
 pub const BATCH_MESSAGES: usize = 256;
 /// See [`BATCH_MESSAGES`].
-pub const BATCH_BYTES: usize = 8 * 1024 * 1024;
+pub const BATCH_BYTES: usize = 2 * 1024 * 1024;

@@ -136,7 +136,9 @@ pub fn detect_closure(input: &ClosureInput<'_>) -> Option<ClosureSignal> {
 /// A question from the customer keeps the deal open (weak evidence).
 fn question_candidate(doc: &text::Doc<'_>) -> Option<rules::Candidate> {
     let &(s, e) = doc.sentences.iter().find(|&&(s, e)| {
-        doc.folded[s..e].ends_with('?') && doc.folded[s..e].split_whitespace().count() >= 3
+        doc.folded
+            .get(s..e)
+            .is_some_and(|t| t.ends_with('?') && t.split_whitespace().count() >= 3)
     })?;
     Some(rules::Candidate {
         decision: Decision::KeepOpen,

@@ -247,7 +247,13 @@ fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut 
 
 fn attachment_text(part: &mail_parser::MessagePart<'_>, att: &Attachment) -> Option<String> {
     let is_pdf = att.content_type == "application/pdf" || att.name.to_lowercase().ends_with(".pdf");
-    if !is_pdf || att.size > MAX_PDF {
+    // Quote documents are small; large PDFs (brochures, plans, scans) are not read.
+    let limit = if crate::detect::quote::is_quote_attachment(&att.name) {
+        MAX_PDF
+    } else {
+        MAX_PDF / 8
+    };
+    if !is_pdf || att.size > limit {
         return None;
     }
     let text = super::pdf::pdf_text(part.contents(), MAX_PDF_TEXT);

@@ -390,14 +390,20 @@ fn attribution_len(lines: &[&str], i: usize, bare_ok: bool) -> Option<usize> {
         if line.is_empty() || is_quote(line) || line.len() > 400 {
             return None;
         }
-        if n > 1 && (window.ends_with(['.', '!', '?']) || ATTRIB_INTRO.is_match(line)) {
+        // Attributions end with a colon: checking that first keeps the regexes off most lines.
+        let colon = |s: &str| s.trim_end().ends_with(':');
+        if n > 1
+            && (window.ends_with(['.', '!', '?']) || (colon(line) && ATTRIB_INTRO.is_match(line)))
+        {
             return None;
         }
         if !window.is_empty() {
             window.push(' ');
         }
         window.push_str(&line.replace(['\u{a0}', '\u{202f}'], " "));
-        if ATTRIB_INTRO.is_match(&window) || (bare_ok && ATTRIB_BARE.is_match(&window)) {
+        if colon(&window)
+            && (ATTRIB_INTRO.is_match(&window) || (bare_ok && ATTRIB_BARE.is_match(&window)))
+        {
             return Some(n);
         }
     }

@@ -277,10 +277,13 @@ fn r_iso(c: &Captures<'_>, _: &Ctx<'_>) -> Option<NaiveDate> {
 
 /// Numeric day/month (European order; swapped when only US order is valid).
 fn r_numeric(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
-    let tail = &x.hay[x.end..];
+    let tail = x.hay.get(x.end..).unwrap_or("");
     if cap(c, "y").is_none()
         && tail.starts_with(['/', '.', '-'])
-        && tail[1..].starts_with(|ch: char| ch.is_ascii_digit())
+        && tail
+            .get(1..)
+            .unwrap_or("")
+            .starts_with(|ch: char| ch.is_ascii_digit())
     {
         return None;
     }
@@ -499,7 +502,13 @@ fn r_weekday(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
 
 fn r_tomorrow(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let w = cap(c, "t")?;
-    if w == "morgen" && x.hay[..x.start].trim_end().ends_with("guten") {
+    if w == "morgen"
+        && x.hay
+            .get(..x.start)
+            .unwrap_or("")
+            .trim_end()
+            .ends_with("guten")
+    {
         return None;
     }
     let n = if w.contains("apres") || w.contains("after") || w.starts_with("uber") {
@@ -630,7 +639,12 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
 static PATTERNS: LazyLock<Vec<(Regex, Resolver)>> = LazyLock::new(|| {
     pattern_table()
         .into_iter()
-        .map(|(p, f)| (Regex::new(&p).expect("static date regex"), f))
+        .map(|(p, f)| {
+            (
+                Regex::new(&super::text::ascii_pattern(&p)).expect("static date regex"),
+                f,
+            )
+        })
         .collect()
 });
 
@@ -677,28 +691,30 @@ pub(super) fn first(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 static RETURN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:de retour|retour|reviendrai|rentrerai|reprendrai|reprise|disponible|joignable|present|presente|back|return|returning|available|wieder|zuruck|erreichbar|im buro|in the office|regreso|vuelvo|rientro|rientrero|ritorno|reachable)\b")
+    Regex::new(&super::text::ascii_pattern(r"\b(?:de retour|retour|reviendrai|rentrerai|reprendrai|reprise|disponible|joignable|present|presente|back|return|returning|available|wieder|zuruck|erreichbar|im buro|in the office|regreso|vuelvo|rientro|rientrero|ritorno|reachable)\b"))
         .expect("static regex")
 });
 static RETURN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[^.!?\n]{0,30}?\b(?:wieder|zuruck|erreichbar|de retour|back in|disponible|available|joignable)\b").expect("static regex")
+    Regex::new(&super::text::ascii_pattern(r"^[^.!?\n]{0,30}?\b(?:wieder|zuruck|erreichbar|de retour|back in|disponible|available|joignable)\b")).expect("static regex")
 });
 static UNTIL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:jusqu'au|jusqu'a|until|till|through|thru|bis|au|to|hasta|al|fino al)\b")
-        .expect("static regex")
+    Regex::new(&super::text::ascii_pattern(
+        r"\b(?:jusqu'au|jusqu'a|until|till|through|thru|bis|au|to|hasta|al|fino al)\b",
+    ))
+    .expect("static regex")
 });
 static INCLUSIVE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\W{0,3}(?:inclus|incluse|compris|inclusive|included|einschliesslich|inklusive|incluido|incluso|compreso)\b").expect("static regex")
+    Regex::new(&super::text::ascii_pattern(r"^\W{0,3}(?:inclus|incluse|compris|inclusive|included|einschliesslich|inklusive|incluido|incluso|compreso)\b")).expect("static regex")
 });
 
 /// The return date named by an out-of-office text (folded), if any.
 pub(super) fn return_date(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
     let found = find_all(hay, today);
     let before = |f: &Found| &hay[f.start.saturating_sub(60)..f.start];
-    let inclusive = |f: &Found| INCLUSIVE_AFTER.is_match(&hay[f.end..]);
-    let explicit = found
-        .iter()
-        .find(|f| RETURN_BEFORE.is_match(before(f)) || RETURN_AFTER.is_match(&hay[f.end..]));
+    let inclusive = |f: &Found| INCLUSIVE_AFTER.is_match(hay.get(f.end..).unwrap_or(""));
+    let explicit = found.iter().find(|f| {
+        RETURN_BEFORE.is_match(before(f)) || RETURN_AFTER.is_match(hay.get(f.end..).unwrap_or(""))
+    });
     if let Some(f) = explicit {
         return Some(if inclusive(f) {
             f.date.succ_opt()?

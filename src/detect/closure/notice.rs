@@ -29,7 +29,7 @@ pub(super) fn us_rules() -> Vec<Rule> {
 pub(super) static US: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::new(us_rules()));
 
 fn re(p: &str) -> Regex {
-    Regex::new(p).unwrap_or_else(|e| panic!("static regex {p}: {e}"))
+    Regex::new(&super::text::ascii_pattern(p)).unwrap_or_else(|e| panic!("static regex {p}: {e}"))
 }
 
 static ESIGN_PENDING: LazyLock<Regex> = LazyLock::new(|| {

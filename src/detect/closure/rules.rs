@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use super::text::{Doc, clause_before};
+use super::text::{Doc, ascii_pattern, clause_before};
 use super::{ClosureSignal, Decision, dates};
 
 /// No negation check (the pattern itself encodes the negation).
@@ -86,18 +86,18 @@ impl RuleSet {
     pub fn new(rules: Vec<Rule>) -> Self {
         let res = rules
             .iter()
-            .map(|r| Regex::new(r.pat).unwrap_or_else(|e| panic!("rule {}: {e}", r.name)))
+            .map(|r| small_regex(r.pat).unwrap_or_else(|e| panic!("rule {}: {e}", r.name)))
             .collect();
         let vetoes = rules
             .iter()
             .map(|r| {
                 r.veto
-                    .map(|v| Regex::new(v).unwrap_or_else(|e| panic!("veto {}: {e}", r.name)))
+                    .map(|v| small_regex(v).unwrap_or_else(|e| panic!("veto {}: {e}", r.name)))
             })
             .collect();
-        let set = RegexSetBuilder::new(rules.iter().map(|r| r.pat))
+        let set = RegexSetBuilder::new(rules.iter().map(|r| ascii_pattern(r.pat)))
             .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
+            .dfa_size_limit(4 << 20)
             .build()
             .expect("static rule set");
         RuleSet {
@@ -149,27 +149,41 @@ impl Candidate {
     }
 }
 
+/// Lazy-DFA cache per rule: a hundred rules at the default 2 MiB each would dominate the
+/// daemon's memory; rules run only on sentences the set already matched, so a small cache is
+/// enough.
+const RULE_DFA_BYTES: usize = 256 * 1024;
+
+fn small_regex(p: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(&ascii_pattern(p))
+        .dfa_size_limit(RULE_DFA_BYTES)
+        .build()
+}
+
 static NEUTRAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"no problem|no worries|not a problem|pas de (?:souci|soucis|probleme)|sans (?:souci|probleme|faute|doute|aucun doute)|kein problem|not only|non seulement|pas seulement|nicht nur|no doubt|n'hesitez pas|don't hesitate|dont hesitate|no later than|ne manquez pas|nicht vergessen|sin problema|nessun problema|non esitate|not sure if you|pas sur que vous|\bno\.?\s*\d|\bn o\.?\s*\d|\bnos?\s*:\s*\d")
+    Regex::new(&ascii_pattern(r"no problem|no worries|not a problem|pas de (?:souci|soucis|probleme)|sans (?:souci|probleme|faute|doute|aucun doute)|kein problem|not only|non seulement|pas seulement|nicht nur|no doubt|n'hesitez pas|don't hesitate|dont hesitate|no later than|ne manquez pas|nicht vergessen|sin problema|nessun problema|non esitate|not sure if you|pas sur que vous|\bno\.?\s*\d|\bn o\.?\s*\d|\bnos?\s*:\s*\d"))
         .expect("static regex")
 });
 static NEG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:ne|n'|pas|non|jamais|aucun|aucune|sans|not|no|never|cannot|nobody|neither|nor|nicht|kein|keine|keinen|keinem|nie|niemals|nunca|tampoco|ningun|ninguna|nessun|nessuna|senza)\b|n't\b|\bnot?\s*yet\b|\bpas encore\b|\bnoch nicht\b")
+    Regex::new(&ascii_pattern(r"\b(?:ne|n'|pas|non|jamais|aucun|aucune|sans|not|no|never|cannot|nobody|neither|nor|nicht|kein|keine|keinen|keinem|nie|niemals|nunca|tampoco|ningun|ninguna|nessun|nessuna|senza)\b|n't\b|\bnot?\s*yet\b|\bpas encore\b|\bnoch nicht\b"))
         .expect("static regex")
 });
 static NEG_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s{0,2}(?:pas|plus|nicht|not|nie|jamais)\b").expect("static regex")
+    Regex::new(&ascii_pattern(
+        r"^\s{0,2}(?:pas|plus|nicht|not|nie|jamais)\b",
+    ))
+    .expect("static regex")
 });
 static COND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:if|once|unless|whether|in case|provided|si|s'il|s'ils|des que|lorsque|quand|au cas ou|a condition|wenn|falls|sobald|ob|sofern|cuando|una vez|qualora|might|could|may|maybe|perhaps|possibly|considering|thinking of|thinking about|envisag\w*|pourri\w*|pourrait|pourraient|peut-etre|vielleicht|eventuell|moglicherweise|konnten|quizas|tal vez|forse|magari|hoping|hope to|espere|esperons|hoffen)\b")
+    Regex::new(&ascii_pattern(r"\b(?:if|once|unless|whether|in case|provided|si|s'il|s'ils|des que|lorsque|quand|au cas ou|a condition|wenn|falls|sobald|ob|sofern|cuando|una vez|qualora|might|could|may|maybe|perhaps|possibly|considering|thinking of|thinking about|envisag\w*|pourri\w*|pourrait|pourraient|peut-etre|vielleicht|eventuell|moglicherweise|konnten|quizas|tal vez|forse|magari|hoping|hope to|espere|esperons|hoffen)\b"))
         .expect("static regex")
 });
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:will|'ll|shall|going to|gonna|need to|needs to|have to|has to|must|about to|vais|va|allons|vont|ferons|ferai|enverrai|enverrons|renverrai|renverrons|retournerai|retournerons|signerai|signerons|signera|doit|dois|devons|doivent|faut|besoin|avant de|before|werde|werden|wird|muss|mussen|noch|vamos a|voy a|tenemos que|dobbiamo|devo)\b|'ll\b")
+    Regex::new(&ascii_pattern(r"\b(?:will|'ll|shall|going to|gonna|need to|needs to|have to|has to|must|about to|vais|va|allons|vont|ferons|ferai|enverrai|enverrons|renverrai|renverrons|retournerai|retournerons|signerai|signerons|signera|doit|dois|devons|doivent|faut|besoin|avant de|before|werde|werden|wird|muss|mussen|noch|vamos a|voy a|tenemos que|dobbiamo|devo)\b|'ll\b"))
         .expect("static regex")
 });
 static FUTURE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[^.!?]{0,25}?\b(?:sera|seront|suivra|suivront|will|to follow|a suivre|a venir|shortly|soon|bientot|prochainement|next week|la semaine prochaine|demain|tomorrow|morgen|nachste woche|folgt|folgen|wird|werden|later|plus tard)\b")
+    Regex::new(&ascii_pattern(r"^[^.!?]{0,25}?\b(?:sera|seront|suivra|suivront|will|to follow|a suivre|a venir|shortly|soon|bientot|prochainement|next week|la semaine prochaine|demain|tomorrow|morgen|nachste woche|folgt|folgen|wird|werden|later|plus tard)\b"))
         .expect("static regex")
 });
 
@@ -253,7 +267,7 @@ fn context_ok(rule: &Rule, f: &str, (ss, se): (usize, usize), m: (usize, usize))
     let pre = NEUTRAL.replace_all(pre_raw, " ");
     let post = &f[m.1..se.min(m.1 + 30)];
     if rule.flags & RAW == 0 {
-        let inner = NEUTRAL.replace_all(&f[m.0..m.1], " ");
+        let inner = NEUTRAL.replace_all(f.get(m.0..m.1).unwrap_or(""), " ");
         if NEG.is_match(&pre) || NEG.is_match(&inner) || NEG_AFTER.is_match(post) {
             return false;
         }
@@ -268,7 +282,10 @@ fn context_ok(rule: &Rule, f: &str, (ss, se): (usize, usize), m: (usize, usize))
     if rule.flags & FUT != 0 && (FUTURE.is_match(&pre) || FUTURE_AFTER.is_match(post)) {
         return false;
     }
-    if rule.flags & ASK == 0 && rule.decision != Decision::KeepOpen && in_question(&f[m.1..se]) {
+    if rule.flags & ASK == 0
+        && rule.decision != Decision::KeepOpen
+        && in_question(f.get(m.1..se).unwrap_or(""))
+    {
         return false;
     }
     true
@@ -283,7 +300,7 @@ fn hold_date(
     today: NaiveDate,
 ) -> Option<NaiveDate> {
     let f = doc.folded.as_str();
-    let found: Vec<_> = dates::find_all(&f[ss..se], today)
+    let found: Vec<_> = dates::find_all(f.get(ss..se).unwrap_or(""), today)
         .into_iter()
         .filter(|d| d.date > today)
         .collect();
@@ -292,10 +309,10 @@ fn hold_date(
     }
     let i = doc.sentence_index(ss)?;
     let &(ns, ne) = doc.sentences.get(i + 1)?;
-    if f[se..ns].contains("\n\n") {
+    if ns <= se || f.get(se..ns).is_none_or(|gap| gap.contains("\n\n")) {
         return None;
     }
-    dates::find_all(&f[ns..ne], today)
+    dates::find_all(f.get(ns..ne).unwrap_or(""), today)
         .into_iter()
         .map(|d| d.date)
         .find(|d| *d > today)

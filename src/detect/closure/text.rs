@@ -173,7 +173,7 @@ fn split_sentences(f: &str) -> Vec<(usize, usize)> {
 }
 
 fn push_trimmed(f: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
-    let seg = &f[start..end];
+    let seg = f.get(start..end).unwrap_or("");
     let lead = seg.len() - seg.trim_start().len();
     let trail = seg.len() - seg.trim_end().len();
     if lead + trail < seg.len() {
@@ -187,11 +187,11 @@ fn period_ends(f: &str, i: usize) -> bool {
     if i + 1 < b.len() && !b[i + 1].is_ascii_whitespace() && b[i + 1] != b'"' && b[i + 1] != b')' {
         return false;
     }
-    let before = &f[..i];
+    let before = f.get(..i).unwrap_or("");
     let token_start = before
         .rfind(|c: char| c.is_ascii_whitespace() || c == '(' || c == '"')
         .map_or(0, |p| p + 1);
-    let token = &before[token_start..];
+    let token = before.get(token_start..).unwrap_or("");
     if token.len() == 1 && token.as_bytes()[0].is_ascii_alphabetic() {
         return false;
     }
@@ -199,15 +199,15 @@ fn period_ends(f: &str, i: usize) -> bool {
         return false;
     }
     let is_day = !token.is_empty() && token.len() <= 2 && token.bytes().all(|c| c.is_ascii_digit());
-    !(is_day && MONTH_START.is_match(&f[i + 1..]))
+    !(is_day && MONTH_START.is_match(f.get(i + 1..).unwrap_or("")))
 }
 
 /// Whether the single '\n' at `i` ends a sentence (blank line, short or punctuated
 /// line, list item) rather than being a soft wrap inside a paragraph.
 fn newline_ends(f: &str, i: usize) -> bool {
-    let line_start = f[..i].rfind('\n').map_or(0, |p| p + 1);
-    let prev = f[line_start..i].trim();
-    let rest = &f[i + 1..];
+    let line_start = f.get(..i).unwrap_or("").rfind('\n').map_or(0, |p| p + 1);
+    let prev = f.get(line_start..i).unwrap_or("").trim();
+    let rest = f.get(i + 1..).unwrap_or("");
     let next_line = rest.split('\n').next().unwrap_or("").trim();
     if prev.is_empty() || next_line.is_empty() {
         return true;
@@ -222,12 +222,80 @@ fn newline_ends(f: &str, i: usize) -> bool {
 /// `max` bytes, cut after the last clause separator.
 pub(super) fn clause_before(f: &str, sent_start: usize, pos: usize, max: usize) -> &str {
     let from = sent_start.max(pos.saturating_sub(max)).min(pos);
-    let w = &f[from..pos];
+    let mut from = from;
+    while from < pos && !f.is_char_boundary(from) {
+        from += 1;
+    }
+    let w = f.get(from..pos).unwrap_or("");
     let cut = CLAUSE_SEP.find_iter(w).last().map_or(0, |m| m.end());
-    &w[cut..]
+    w.get(cut..).unwrap_or("")
 }
 
 static CLAUSE_SEP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[,;:()]|\s-\s|\b(?:but|mais|aber|however|toutefois|cependant|pero|sondern|doch|and|et|und|so|donc|also)\b")
         .expect("static regex")
 });
+
+/// Rewrites a pattern for the folded (ASCII, lowercase) text: Unicode-aware `\b`, `\w`, `\d`,
+/// `\s` become their ASCII forms. The automata get far smaller and the lazy DFA never has to
+/// give up on a Unicode word boundary, which keeps memory and time per message low.
+pub(super) fn ascii_pattern(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut depth = 0usize;
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let class = match n {
+                    'w' => Some("[:word:]"),
+                    'W' => Some("[:^word:]"),
+                    'd' => Some("[:digit:]"),
+                    'D' => Some("[:^digit:]"),
+                    's' => Some("[:space:]"),
+                    'S' => Some("[:^space:]"),
+                    _ => None,
+                };
+                match (class, depth) {
+                    (Some(cl), 0) => {
+                        out.push('[');
+                        out.push_str(cl);
+                        out.push(']');
+                    }
+                    (Some(cl), _) => out.push_str(cl),
+                    (None, 0) if n == 'b' || n == 'B' => {
+                        out.push_str("(?-u:\\");
+                        out.push(n);
+                        out.push(')');
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                // A literal ']' or '^]' right after the opening bracket does not close it.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
