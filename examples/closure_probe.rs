@@ -21,7 +21,16 @@ fn main() {
     }) else {
         return;
     };
-    for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+    let lines: Vec<String> = if std::env::var("WHOLE").is_ok() {
+        vec![std::io::read_to_string(std::io::stdin()).unwrap_or_default()]
+    } else {
+        std::io::stdin()
+            .lock()
+            .lines()
+            .map_while(Result::ok)
+            .collect()
+    };
+    for line in lines {
         let input = ClosureInput {
             new_text: &line,
             subject: "",

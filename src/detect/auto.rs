@@ -1,6 +1,10 @@
 //! Automatic mail: out-of-office replies, bounces, read receipts, bulk mail, calendar
 //! invitations, and automated notices (e-signature, portals, ERPs) that may carry a decision.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::Direction;
 use crate::mail::Mail;
 
@@ -65,7 +69,28 @@ const OOO_SUBJECTS: &[&str] = &[
     "congés",
     "on vacation",
     "on leave",
+    "on annual leave",
+    "i'm away",
+    "i am away",
+    "away from the office",
+    "away:",
+    "im urlaub",
+    "vacances",
 ];
+
+static OOO_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:i am|i'm|i will be|je suis|je serai|ich bin|ich werde|estoy|estar[ée]|sono|sar[òo])\s+(?:currently\s+|actuellement\s+|derzeit\s+|zurzeit\s+)?(?:out of (?:the )?office|away|on (?:annual |parental |sick )?leave|on holiday|on vacation|absent|absente|en cong[ée]s?|en vacances|en d[ée]placement|nicht im b[üu]ro|au[ßs]er haus|abwesend|im urlaub|fuera de la oficina|de vacaciones|in ferie|assente|fuori ufficio)\b",
+    )
+    .expect("static regex")
+});
+
+/// An out-of-office reply recognised by its text alone: short, and saying the writer is away
+/// (some clients send them without any header or subject marker).
+fn ooo_body(mail: &Mail) -> bool {
+    let text = mail.new_text.trim();
+    !text.is_empty() && text.chars().count() <= 600 && OOO_BODY.is_match(text)
+}
 
 const BOUNCE_SUBJECTS: &[&str] = &[
     "undeliverable",
@@ -128,6 +153,7 @@ pub fn classify(mail: &Mail, direction: Direction) -> AutoKind {
         || OOO_SUBJECTS
             .iter()
             .any(|s| subject_starts_with_marker(&subject, s))
+        || (direction == Direction::Inbound && ooo_body(mail))
     {
         return AutoKind::AutoReply;
     }

@@ -88,3 +88,19 @@ fn bounces_receipts_bulk_and_notices() {
         AutoKind::Notice
     );
 }
+
+#[test]
+fn out_of_office_by_its_short_text_alone() {
+    let mut m = mail(
+        "Re: solar proposal",
+        "laura@vets.example",
+        AutoHeaders::default(),
+    );
+    m.new_text =
+        "I am on annual leave until 12 January. Your message has not been forwarded.".into();
+    assert_eq!(classify(&m, Direction::Inbound), AutoKind::AutoReply);
+    m.new_text = "Je suis absente jusqu'au 5 mars, je vous répondrai à mon retour.".into();
+    assert_eq!(classify(&m, Direction::Inbound), AutoKind::AutoReply);
+    m.new_text = "Thanks, we accept the quote. ".repeat(40);
+    assert_eq!(classify(&m, Direction::Inbound), AutoKind::None);
+}

@@ -70,7 +70,7 @@ static TENDER_LOST_OURS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static OTHER_SUPPLIER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:another|other|different|autre|autres|anderen|anderer|otro|otra|altro|altra)\s+(?:\w+\s+)?(?:supplier|vendor|contractor|provider|company|firm|installer|fournisseur|prestataire|entreprise|societe|installateur|anbieter|lieferanten|firma|proveedor|empresa|fornitore|ditta)\b|\b(?:competitor|concurrent|concurrence|mitbewerber|wettbewerber|competencia|concorrente)\b",
+        r"\b(?:another|other|different|autre|autres|anderen|anderer|otro|otra|altro|altra)\s+(?:\w+\s+)?(?:supplier|vendor|contractor|provider|company|firm|installer|quote|offer|proposal|bid|fournisseur|prestataire|entreprise|societe|installateur|integrateur|offre|proposition|devis|anbieter|lieferanten|firma|angebot|proveedor|empresa|oferta|propuesta|fornitore|ditta|offerta|proposta)\b|\b(?:competitor|concurrent|concurrence|mitbewerber|wettbewerber|competencia|concorrente)\b|\b(?:retenu|retenue|choisi|chosen|selected|went with|gone with|entschieden fur)\b[^.!?]{0,30}?\b(?:autre|another|other|anderen)\b",
     )
 });
 static PURCHASE_ORDER: LazyLock<Regex> = LazyLock::new(|| {

@@ -227,7 +227,9 @@ fn judge(
     let (ss, se) = doc.sentence_at(m.0);
     let se = se.max(m.1).min(f.len());
     if let Some(v) = veto {
-        let w = &f[ss.max(m.0.saturating_sub(40))..se.min(m.1 + 40)];
+        let w = f
+            .get(ss.max(m.0.saturating_sub(40))..se.min(m.1 + 40))
+            .unwrap_or("");
         if v.is_match(w) {
             return None;
         }
@@ -307,12 +309,34 @@ fn hold_date(
     if let Some(d) = found.iter().find(|d| ss + d.start >= at).or(found.first()) {
         return Some(d.date);
     }
+    // "…le conseil ne se réunit que le 15 juin. Revenez vers moi à ce moment-là.": the date
+    // may sit in the next sentence or in the one before, within the same paragraph.
     let i = doc.sentence_index(ss)?;
-    let &(ns, ne) = doc.sentences.get(i + 1)?;
-    if ns <= se || f.get(se..ns).is_none_or(|gap| gap.contains("\n\n")) {
-        return None;
-    }
-    dates::find_all(f.get(ns..ne).unwrap_or(""), today)
+    let next = doc.sentences.get(i + 1).and_then(|&(ns, ne)| {
+        if ns <= se || f.get(se..ns).is_none_or(|gap| gap.contains("\n\n")) {
+            return None;
+        }
+        first_future(f.get(ns..ne).unwrap_or(""), today)
+    });
+    next.or_else(|| {
+        // Up to two sentences back ("…le 15 juin ; rien avant. Revenez vers moi alors.").
+        let mut end = ss;
+        for back in 1..=2 {
+            let &(ps, pe) = doc.sentences.get(i.checked_sub(back)?)?;
+            if pe > end || f.get(pe..end).is_none_or(|gap| gap.contains("\n\n")) {
+                return None;
+            }
+            if let Some(d) = first_future(f.get(ps..pe).unwrap_or(""), today) {
+                return Some(d);
+            }
+            end = ps;
+        }
+        None
+    })
+}
+
+fn first_future(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    dates::find_all(text, today)
         .into_iter()
         .map(|d| d.date)
         .find(|d| *d > today)

@@ -294,6 +294,8 @@ pub(super) fn ascii_pattern(p: &str) -> String {
                 depth -= 1;
                 out.push(c);
             }
+            // A space in a phrase also matches a line break: mail wraps lines anywhere.
+            ' ' if depth == 0 => out.push_str("[[:space:]]"),
             _ => out.push(c),
         }
     }
