@@ -51,8 +51,11 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read a local mailbox (Maildir or mbox) into the database.
+    /// Read mail into the database: a local mailbox (Maildir or mbox), or one pass over the
+    /// configured IMAP accounts (all of them, or those named with --account).
     Scan(ScanArgs),
+    /// Keep every IMAP account in sync (IDLE or polling) until SIGTERM or Ctrl-C.
+    Daemon,
     /// List opportunities with their state and proposal.
     #[command(alias = "opps", alias = "list")]
     Opportunities(ListArgs),
@@ -140,16 +143,15 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     /// A Maildir tree (fs layout INBOX/cur, Sent/cur, or Maildir++ cur/, .Sent/cur).
-    #[arg(
-        long,
-        value_name = "DIR",
-        conflicts_with = "mbox",
-        required_unless_present = "mbox"
-    )]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["mbox", "account"])]
     pub maildir: Option<PathBuf>,
     /// An mbox file (Thunderbird, Google Takeout).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "account")]
     pub mbox: Option<PathBuf>,
+    /// An IMAP account of the config (`[accounts.NAME]`); repeatable. Without --maildir,
+    /// --mbox or --account, every configured account is scanned.
+    #[arg(long, value_name = "NAME")]
+    pub account: Vec<String>,
 }
 
 /// `opportunities` arguments.
@@ -212,6 +214,11 @@ pub fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("dealwatch={level},warn")));
+    // async-imap traces every command it encodes, LOGIN and its password included: never log it.
+    let filter = match "async_imap=off".parse() {
+        Ok(d) => filter.add_directive(d),
+        Err(_) => filter,
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -301,6 +308,7 @@ pub fn run(cli: Cli) -> Result<()> {
         .context("cannot start the async runtime")?;
     match cli.command {
         Command::Scan(args) => runtime.block_on(scan(&ctx, &args)),
+        Command::Daemon => runtime.block_on(daemon(&ctx)),
         Command::Opportunities(args) => output::list(&ctx, &args),
         Command::Show { id } => output::show(&ctx, id),
         Command::Accept { id } => runtime.block_on(decide::accept(&ctx, id)),
@@ -350,7 +358,7 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
                 "mbox",
             )
         }
-        (None, None) => bail!("scan needs --maildir DIR or --mbox FILE"),
+        (None, None) => return scan_imap(ctx, &args.account).await,
     };
     let closed = decide::auto_close(ctx, &mut store).await?;
     if closed > 0 {
@@ -366,6 +374,49 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
         stats.link.created
     );
     Ok(())
+}
+
+/// One pass over IMAP accounts (the same code as the daemon's rounds).
+async fn scan_imap(ctx: &Context, accounts: &[String]) -> Result<()> {
+    if ctx.config.accounts.is_empty() {
+        bail!("scan needs --maildir DIR, --mbox FILE, or [accounts.NAME] in the config");
+    }
+    let reports = crate::daemon::scan_accounts(ctx, accounts).await?;
+    for (name, r) in reports {
+        eprintln!(
+            "scanned {} messages from account {name} ({} new, {} already known, {} degraded, {} bytes fetched); {} linked, {} new opportunities",
+            r.stats.read,
+            r.stats.stored,
+            r.stats.known,
+            r.stats.degraded,
+            r.bytes_fetched,
+            r.stats.link.linked,
+            r.stats.link.created
+        );
+    }
+    Ok(())
+}
+
+/// `daemon`: every account until SIGTERM or Ctrl-C.
+async fn daemon(ctx: &Context) -> Result<()> {
+    crate::daemon::run(ctx, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// Runs one scan of a source with the context's settings.

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod daemon;
 pub mod detect;
 pub mod digest;
 pub mod ingest;

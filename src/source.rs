@@ -1,6 +1,7 @@
 //! Where mail comes from. A [`MailSource`] yields raw messages in batches; the Maildir and mbox
 //! readers here and the IMAP client all implement it, so they feed the same pipeline.
 
+pub mod imap;
 pub mod maildir;
 pub mod mbox;
 

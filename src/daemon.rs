@@ -1,0 +1,380 @@
+//! The daemon: keeps every IMAP account in sync and runs the periodic jobs, until asked to stop.
+//!
+//! This is the only module that runs things concurrently. Each account runs its own loop (one
+//! task each, driven together, so one account's failure never stops another): connect, sync a
+//! round (every folder, through [`ingest::scan`], which also links), then wait in IDLE on INBOX
+//! (renewed on our own deadline) or poll, and again. Failures reconnect with capped exponential
+//! backoff and jitter, one log line per incident, and are recorded for `dealwatch status`.
+//!
+//! `dealwatch scan --account NAME` runs exactly one round with the same code ([`scan_accounts`]).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::cli::Context;
+use crate::cli::identity;
+use crate::config::{AccountConfig, Identity};
+use crate::ingest::{self, IngestError, ScanOptions, ScanStats};
+use crate::source::imap::{IdleOutcome, ImapError, ImapSession, ImapSource, WHOLE_CAP};
+use crate::store::{Store, StoreError};
+
+/// Why an account could not be synced.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The IMAP side failed.
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    /// The scan failed (network during a fetch, or the database).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The account is not in the configuration.
+    #[error("no account named {0:?} in the config")]
+    NoSuchAccount(String),
+    /// The configuration has no account.
+    #[error("no [accounts.NAME] in the config: nothing to sync")]
+    NoAccounts,
+    /// A periodic job failed.
+    #[error("{0}")]
+    Job(String),
+}
+
+impl DaemonError {
+    fn is_auth(&self) -> bool {
+        matches!(self, DaemonError::Imap(e) if e.is_auth())
+    }
+}
+
+/// Something the daemon runs on a timer (weekly digests, follow-up meetings).
+pub trait PeriodicJob {
+    /// A short name for logs.
+    fn name(&self) -> &str;
+    /// Called about once a minute with "now"; does its work when it is due.
+    fn tick(
+        &mut self,
+        ctx: &Context,
+        store: &mut Store,
+        now: DateTime<Utc>,
+    ) -> Result<(), DaemonError>;
+}
+
+/// The periodic jobs the daemon runs.
+///
+/// EXTENSION POINT: digest and follow-up timers are added here (push a boxed [`PeriodicJob`]).
+pub fn periodic_jobs(_ctx: &Context) -> Vec<Box<dyn PeriodicJob>> {
+    Vec::new()
+}
+
+/// How often periodic jobs are ticked.
+pub const TICK: Duration = Duration::from_secs(60);
+
+/// What one sync round of an account did.
+#[derive(Debug, Default)]
+pub struct RoundReport {
+    /// The scan's statistics.
+    pub stats: ScanStats,
+    /// UIDNEXT of each folder, as seen.
+    pub uid_next: HashMap<String, u32>,
+    /// Bytes of message data fetched.
+    pub bytes_fetched: u64,
+}
+
+/// Runs every account and the periodic jobs until `shutdown` resolves; then lets the current
+/// batches finish (their transactions commit whole or not at all) for up to 4 s, and returns.
+pub async fn run<F: Future<Output = ()>>(ctx: &Context, shutdown: F) -> Result<(), DaemonError> {
+    if ctx.config.accounts.is_empty() {
+        return Err(DaemonError::NoAccounts);
+    }
+    let (tx, rx) = watch::channel(false);
+    let accounts = futures::future::join_all(
+        ctx.config
+            .accounts
+            .iter()
+            .map(|(name, cfg)| account_loop(ctx, name, cfg, rx.clone())),
+    );
+    let all = futures::future::join(accounts, jobs_loop(ctx, rx.clone()));
+    tokio::pin!(all);
+    tokio::pin!(shutdown);
+    tokio::select! {
+        _ = &mut all => {}
+        _ = &mut shutdown => {
+            tracing::info!("stopping");
+            let _ = tx.send(true);
+            if tokio::time::timeout(Duration::from_secs(4), &mut all).await.is_err() {
+                tracing::warn!("stopping: abandoned an unfinished batch (it was not committed)");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One round for each named account (every account when `names` is empty), then exit: the
+/// code `dealwatch scan --account` and `dealwatch scan` run. Fails on the first failing account
+/// after trying them all.
+pub async fn scan_accounts(
+    ctx: &Context,
+    names: &[String],
+) -> Result<Vec<(String, RoundReport)>, DaemonError> {
+    if ctx.config.accounts.is_empty() {
+        return Err(DaemonError::NoAccounts);
+    }
+    let mut selected: Vec<(&String, &AccountConfig)> = Vec::new();
+    for n in names {
+        match ctx.config.accounts.get_key_value(n) {
+            Some(kv) => selected.push(kv),
+            None => return Err(DaemonError::NoSuchAccount(n.clone())),
+        }
+    }
+    if selected.is_empty() {
+        selected = ctx.config.accounts.iter().collect();
+    }
+    let mut store = Store::open(&ctx.db_path)?;
+    let (_tx, rx) = watch::channel(false);
+    let mut out = Vec::new();
+    let mut first_error = None;
+    for (name, cfg) in selected {
+        let result = async {
+            let mut session = ImapSession::connect(name, cfg).await?;
+            let identity = resolve_identity(ctx, &store, &mut session, cfg).await?;
+            let report = round(
+                ctx,
+                name,
+                cfg,
+                &mut session,
+                &mut store,
+                &identity,
+                rx.clone(),
+                false,
+            )
+            .await;
+            session.logout().await;
+            report
+        }
+        .await;
+        match result {
+            Ok(r) => out.push((name.clone(), r)),
+            Err(e) => {
+                let _ = store.record_error(name, "*", &e.to_string(), ctx.clock.now());
+                tracing::error!(account = %name, "sync failed: {e}");
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// Our identity: the config's, the remembered one, else inferred from this account's sent folder.
+async fn resolve_identity(
+    ctx: &Context,
+    store: &Store,
+    _session: &mut ImapSession,
+    _cfg: &AccountConfig,
+) -> Result<Identity, DaemonError> {
+    identity::resolve(&ctx.config, store, identity::Hint::None)
+        .map_err(|e| DaemonError::Job(e.to_string()))
+}
+
+/// One sync round: every folder from its saved position, then linking.
+#[allow(clippy::too_many_arguments)]
+async fn round(
+    ctx: &Context,
+    name: &str,
+    cfg: &AccountConfig,
+    session: &mut ImapSession,
+    store: &mut Store,
+    identity: &Identity,
+    stop: watch::Receiver<bool>,
+    progress: bool,
+) -> Result<RoundReport, DaemonError> {
+    let folders = session.folders(cfg).await?;
+    let mut positions = HashMap::new();
+    for (_, display) in &folders {
+        if let Some(p) = store.position(name, display)? {
+            positions.insert(display.clone(), p);
+        }
+    }
+    let before = session.bytes_fetched;
+    let cap = WHOLE_CAP.min(ctx.config.detect.max_message_bytes);
+    let mut src = ImapSource::new(session, folders, positions, cap).with_stop(stop);
+    let opts = ScanOptions {
+        identity,
+        free_mail: &ctx.config.detect.free_mail_domains,
+        source_name: name,
+        now: ctx.clock.now(),
+        progress,
+    };
+    let result = ingest::scan(&mut src, store, &opts).await;
+    let uid_next = std::mem::take(&mut src.uid_next);
+    let folder = src.current_folder.clone();
+    drop(src);
+    match result {
+        Ok(stats) => Ok(RoundReport {
+            stats,
+            uid_next,
+            bytes_fetched: session.bytes_fetched - before,
+        }),
+        Err(e) => {
+            if let Some(f) = folder {
+                let _ = store.record_error(name, &f, &e.to_string(), ctx.clock.now());
+            }
+            Err(e.into())
+        }
+    }
+}
+
+async fn wait_stop(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|v| *v).await;
+}
+
+/// Capped exponential backoff with jitter; authentication failures wait at least a minute.
+#[derive(Debug, Default)]
+pub struct Backoff {
+    attempt: u32,
+}
+
+impl Backoff {
+    /// Longest wait between attempts.
+    pub const CAP: Duration = Duration::from_secs(300);
+
+    /// The wait before the next attempt.
+    pub fn next(&mut self, auth: bool) -> Duration {
+        let base = Duration::from_secs(1u64 << self.attempt.min(9)).min(Self::CAP);
+        self.attempt = self.attempt.saturating_add(1);
+        let wait = base.mul_f64(0.8 + 0.4 * jitter());
+        if auth {
+            wait.max(Duration::from_secs(60))
+        } else {
+            wait.min(Self::CAP)
+        }
+    }
+
+    /// Back to the shortest wait, after a success.
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+/// A number in [0, 1), different on every call (no need for a real random generator).
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (h.finish() % 10_000) as f64 / 10_000.0
+}
+
+async fn account_loop(ctx: &Context, name: &str, cfg: &AccountConfig, stop: watch::Receiver<bool>) {
+    let mut store = match Store::open(&ctx.db_path) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(account = %name, "cannot open the database: {e}");
+            return;
+        }
+    };
+    let mut backoff = Backoff::default();
+    let renew =
+        Duration::from_secs((cfg.idle_renew_minutes.max(1) * 60).min(cfg.poll_seconds.max(1)));
+    let poll = Duration::from_secs(cfg.poll_seconds.max(1));
+    while !*stop.borrow() {
+        let result: Result<(), DaemonError> = async {
+            let mut session = ImapSession::connect(name, cfg).await?;
+            let identity = resolve_identity(ctx, &store, &mut session, cfg).await?;
+            let idle = session.has_capability("IDLE");
+            tracing::info!(account = %name, idle, "connected");
+            loop {
+                let report = round(ctx, name, cfg, &mut session, &mut store, &identity, stop.clone(), false).await?;
+                backoff.reset();
+                if report.stats.stored > 0 {
+                    tracing::info!(account = %name, new = report.stats.stored, linked = report.stats.link.linked, "synced");
+                }
+                if *stop.borrow() {
+                    session.logout().await;
+                    return Ok(());
+                }
+                if idle {
+                    let known = report.uid_next.get("INBOX").copied();
+                    match session.idle("INBOX", known, renew, wait_stop(stop.clone())).await? {
+                        IdleOutcome::Stopped => {
+                            session.logout().await;
+                            return Ok(());
+                        }
+                        IdleOutcome::Changed | IdleOutcome::Renew => {}
+                    }
+                } else {
+                    tokio::select! {
+                        _ = tokio::time::sleep(poll) => session.noop().await?,
+                        _ = wait_stop(stop.clone()) => {
+                            session.logout().await;
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        .await;
+        let Err(e) = result else { return };
+        let wait = backoff.next(e.is_auth());
+        tracing::warn!(account = %name, "{e}; reconnecting in {:.1}s", wait.as_secs_f64());
+        let _ = store.record_error(name, "*", &e.to_string(), ctx.clock.now());
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wait_stop(stop.clone()) => return,
+        }
+    }
+}
+
+async fn jobs_loop(ctx: &Context, stop: watch::Receiver<bool>) {
+    let mut jobs = periodic_jobs(ctx);
+    if jobs.is_empty() {
+        return;
+    }
+    let mut store = match Store::open(&ctx.db_path) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("periodic jobs: cannot open the database: {e}");
+            return;
+        }
+    };
+    loop {
+        for job in &mut jobs {
+            if let Err(e) = job.tick(ctx, &mut store, ctx.clock.now()) {
+                tracing::warn!(job = job.name(), "periodic job failed: {e}");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = wait_stop(stop.clone()) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_is_capped_and_slow_for_auth() {
+        let mut b = Backoff::default();
+        let first = b.next(false);
+        assert!(first <= Duration::from_millis(1200));
+        for _ in 0..20 {
+            assert!(b.next(false) <= Backoff::CAP);
+        }
+        b.reset();
+        assert!(b.next(true) >= Duration::from_secs(60));
+    }
+}
