@@ -202,5 +202,313 @@ async fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) {
     }
 }
 
-#[allow(dead_code)]
-fn unused(_: Fault, _: Proxy) {}
+fn wrong_password_config(dovecot: &Dovecot) -> std::path::PathBuf {
+    let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let bad = dovecot.dir.path().join("bad-password");
+    std::fs::write(&bad, "Wr0ng-S3cret-xyz").expect("write");
+    let text = text.replace("imap-password", "bad-password");
+    let path = dovecot.dir.path().join("bad.toml");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// Priority 4a: a wrong password gives a clear error, and the password appears in no output,
+/// even with every log enabled.
+#[test]
+fn wrong_password_is_a_clear_error_without_the_password() {
+    let dovecot = Dovecot::start();
+    let config = wrong_password_config(&dovecot);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = Command::new(env!("CARGO_BIN_EXE_dealwatch"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(tmp.path().join("db.sqlite"))
+        .args(["-vv", "scan", "--account", "sales"])
+        .env("RUST_LOG", "trace")
+        .output()
+        .expect("run");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "scan succeeded with a wrong password: {all}"
+    );
+    assert!(all.contains("cannot log in"), "unclear error: {all}");
+    assert!(!all.contains("Wr0ng-S3cret-xyz"), "password leaked: {all}");
+    assert!(
+        !all.contains("bad-password"),
+        "password command arguments leaked: {all}"
+    );
+    let status = ok(
+        dealwatch(&config, &tmp.path().join("db.sqlite"), &["status"]),
+        "status",
+    );
+    assert!(
+        status.contains("cannot log in"),
+        "status does not show the error: {status}"
+    );
+}
+
+async fn connect_fails(config: &Path) -> String {
+    let cfg = RawConfig::load(config).expect("config");
+    let acc = cfg.accounts.get("sales").expect("account");
+    match dealwatch::source::imap::ImapSession::connect("sales", acc).await {
+        Ok(_) => panic!("connected although it must refuse"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Priority 4b: a certificate for another host name (signed by the trusted CA) and a
+/// certificate from an unknown CA are refused before any credential is sent.
+#[tokio::test]
+async fn wrong_certificates_are_refused_before_credentials() {
+    let other = Dovecot::start_with_other_host_cert();
+    for tls in ["implicit", "starttls"] {
+        let upstream = if tls == "implicit" {
+            other.tls_port
+        } else {
+            other.port
+        };
+        let proxy = Proxy::start(upstream);
+        let config = other.config(tls, proxy.port, &other.ca(), "");
+        let err = connect_fails(&config).await;
+        assert!(err.contains("cannot secure the connection"), "{tls}: {err}");
+        let sent = proxy.client_text();
+        assert!(
+            !sent.contains("LOGIN") && !sent.contains(&other.password),
+            "{tls}: credentials sent: {sent}"
+        );
+    }
+    let good = Dovecot::start();
+    let proxy = Proxy::start(good.tls_port);
+    let config = good.config("implicit", proxy.port, &good.evil_ca(), "");
+    let err = connect_fails(&config).await;
+    assert!(err.contains("cannot secure the connection"), "{err}");
+    assert!(!proxy.client_text().contains(&good.password));
+}
+
+/// Priority 4c: a man in the middle that strips STARTTLS from CAPABILITY gets no credential.
+#[tokio::test]
+async fn stripped_starttls_is_refused_before_credentials() {
+    let dovecot = Dovecot::start();
+    let proxy = Proxy::start(dovecot.port);
+    proxy.queue(&[Fault::StripStarttls]);
+    let config = dovecot.config("starttls", proxy.port, &dovecot.ca(), "");
+    let err = connect_fails(&config).await;
+    assert!(err.contains("STARTTLS"), "{err}");
+    let sent = proxy.client_text();
+    assert!(
+        !sent.to_ascii_uppercase().contains("LOGIN"),
+        "LOGIN sent in clear: {sent}"
+    );
+    assert!(!sent.contains(&dovecot.password), "password sent: {sent}");
+    // Without the attacker, STARTTLS works.
+    let direct = dovecot.config("starttls", dovecot.port, &dovecot.ca(), "");
+    let cfg = RawConfig::load(&direct).expect("config");
+    let s = dealwatch::source::imap::ImapSession::connect(
+        "sales",
+        cfg.accounts.get("sales").expect("acc"),
+    )
+    .await
+    .expect("STARTTLS connection");
+    s.logout().await;
+}
+
+fn maildir_keys() -> Vec<String> {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("m.sqlite");
+    let dovecot_free_config = tmp.path().join("c.toml");
+    std::fs::write(
+        &dovecot_free_config,
+        "[identity]\naddresses = [\"camille.rouviere@ventilaire.example\"]\ndomains = [\"ventilaire.example\"]\n",
+    )
+    .expect("config");
+    let sample = common::sample_mailbox();
+    ok(
+        dealwatch(
+            &dovecot_free_config,
+            &db,
+            &["scan", "--maildir", sample.to_str().expect("path")],
+        ),
+        "maildir scan",
+    );
+    stored_keys(&db)
+}
+
+/// Priority 5: cut mid-literal, reset, stall (read timeout), and BYE during IDLE: the daemon
+/// reconnects and misses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_reconnect_and_miss_nothing() {
+    let expected = maildir_keys();
+    let dovecot = Dovecot::start_with(common::copy_sample_mailbox);
+    let proxy = Proxy::start(dovecot.tls_port);
+    proxy.queue(&[
+        Fault::CutAfter(20_000),
+        Fault::ResetAfter(40_000),
+        Fault::StallAfter(30_000),
+        Fault::CutAfter(60_000),
+    ]);
+    let config = dovecot.config("implicit", proxy.port, &dovecot.ca(), "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    let ctx = context(&config, &db);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let daemon = dealwatch::daemon::run(&ctx, async {
+        let _ = rx.await;
+    });
+    let db2 = db.clone();
+    let test = async {
+        wait_until(Duration::from_secs(60), || stored_keys(&db2) == expected).await;
+        assert!(
+            proxy.connection_count() >= 5,
+            "faults not exercised: {} connections",
+            proxy.connection_count()
+        );
+        // BYE while idling, then a delivery: picked up after the reconnection.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let before = proxy.connection_count();
+        dovecot.kick();
+        dovecot.deliver(
+            "INBOX",
+            &common::message(
+                "after-bye@customer.example",
+                "Quote request",
+                "Price for 2 fans?",
+            ),
+        );
+        wait_until(Duration::from_secs(15), || {
+            stored_keys(&db2).contains(&"after-bye@customer.example".to_string())
+        })
+        .await;
+        assert!(
+            proxy.connection_count() > before,
+            "no reconnection after BYE"
+        );
+        let _ = tx.send(());
+    };
+    let (result, ()) = tokio::join!(daemon, test);
+    result.expect("daemon");
+    let keys = stored_keys(&db);
+    assert_eq!(keys.len(), expected.len() + 1);
+    let store = Store::open(&db).expect("db");
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+}
+
+/// Priority 6: UIDVALIDITY changes between deliveries: nothing missed, nothing duplicated, no
+/// opportunity lost.
+#[test]
+fn uidvalidity_change_misses_and_duplicates_nothing() {
+    let dovecot = Dovecot::start();
+    let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    dovecot.deliver(
+        "INBOX",
+        &common::message(
+            "m1@customer.example",
+            "Request for quote: 4 fans",
+            "Could you quote 4 fans?",
+        ),
+    );
+    dovecot.deliver(
+        "INBOX",
+        &common::message("m2@customer.example", "Hello", "Just saying hello."),
+    );
+    ok(
+        dealwatch(&config, &db, &["scan", "--account", "sales"]),
+        "first scan",
+    );
+    let opps_before = Store::open(&db)
+        .expect("db")
+        .opportunities()
+        .expect("opps")
+        .len();
+    dovecot.deliver(
+        "INBOX",
+        &common::message(
+            "m3@customer.example",
+            "Before",
+            "Delivered before the change.",
+        ),
+    );
+    dovecot.doveadm(&[
+        "mailbox",
+        "update",
+        "-u",
+        common::USER,
+        "--uid-validity",
+        "42",
+        "INBOX",
+    ]);
+    dovecot.deliver(
+        "INBOX",
+        &common::message(
+            "m4@customer.example",
+            "After",
+            "Delivered after the change.",
+        ),
+    );
+    ok(
+        dealwatch(&config, &db, &["scan", "--account", "sales"]),
+        "second scan",
+    );
+    let keys = stored_keys(&db);
+    let want: Vec<String> = (1..=4).map(|i| format!("m{i}@customer.example")).collect();
+    assert_eq!(keys, want);
+    let store = Store::open(&db).expect("db");
+    assert!(store.opportunities().expect("opps").len() >= opps_before);
+    let pos = store
+        .position("sales", "INBOX")
+        .expect("pos")
+        .expect("saved");
+    assert_eq!(pos.uid_validity, 42);
+    // And once more: nothing new, nothing duplicated.
+    ok(
+        dealwatch(&config, &db, &["scan", "--account", "sales"]),
+        "third scan",
+    );
+    assert_eq!(stored_keys(&db), want);
+}
+
+/// Priority 7: kill -9 at random moments of a scan, restart: nothing missed or duplicated,
+/// and the database is intact.
+#[test]
+fn kill_during_scan_then_restart_loses_nothing() {
+    let expected = maildir_keys();
+    let dovecot = Dovecot::start_with(common::copy_sample_mailbox);
+    let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .subsec_nanos();
+    for i in 0..6u32 {
+        let delay = 20 + (seed.wrapping_mul(2_654_435_761).wrapping_add(i * 7919) % 400) as u64;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dealwatch"))
+            .arg("--config")
+            .arg(&config)
+            .arg("--db")
+            .arg(&db)
+            .args(["-q", "scan", "--account", "sales"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    ok(
+        dealwatch(&config, &db, &["scan", "--account", "sales"]),
+        "final scan",
+    );
+    assert_eq!(stored_keys(&db), expected);
+    let store = Store::open(&db).expect("db");
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+}

@@ -62,6 +62,16 @@ impl Dovecot {
     /// Starts a server after `prefill` wrote into the user's Maildir (its root is passed; the
     /// sent folder is `.Sent`).
     pub fn start_with(prefill: impl FnOnce(&Path)) -> Dovecot {
+        Self::start_full(prefill, "server")
+    }
+
+    /// Starts an empty server presenting a CA-signed certificate for another host name
+    /// (imap.elsewhere.example) instead of 127.0.0.1.
+    pub fn start_with_other_host_cert() -> Dovecot {
+        Self::start_full(|_| {}, "other")
+    }
+
+    fn start_full(prefill: impl FnOnce(&Path), cert: &str) -> Dovecot {
         let dir = tempfile::Builder::new()
             .prefix("dealwatch-dovecot-")
             .tempdir()
@@ -119,7 +129,8 @@ impl Dovecot {
             &conf,
             dovecot_conf(
                 &root, port, tls_port, &mail_uid, &mail_gid, &iuser, &igroup, &luser,
-            ),
+            )
+            .replace("/tls/server.", &format!("/tls/{cert}.")),
         )
         .expect("conf");
         if is_root() {
