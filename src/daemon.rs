@@ -172,15 +172,20 @@ pub async fn scan_accounts(
     }
 }
 
-/// Our identity: the config's, the remembered one, else inferred from this account's sent folder.
+/// Our identity: the config's, the remembered one, else inferred from this account's sent
+/// folder (the From addresses of its last messages) and remembered.
 async fn resolve_identity(
     ctx: &Context,
     store: &Store,
-    _session: &mut ImapSession,
-    _cfg: &AccountConfig,
+    session: &mut ImapSession,
+    cfg: &AccountConfig,
 ) -> Result<Identity, DaemonError> {
-    identity::resolve(&ctx.config, store, identity::Hint::None)
-        .map_err(|e| DaemonError::Job(e.to_string()))
+    let hint = if ctx.config.identity.is_empty() && store.setting("identity")?.is_none() {
+        identity::Hint::Senders(session.sent_senders(cfg).await?)
+    } else {
+        identity::Hint::None
+    };
+    identity::resolve(&ctx.config, store, hint).map_err(|e| DaemonError::Job(e.to_string()))
 }
 
 /// One sync round: every folder from its saved position, then linking.

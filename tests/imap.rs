@@ -512,3 +512,38 @@ fn kill_during_scan_then_restart_loses_nothing() {
     let store = Store::open(&db).expect("db");
     assert_eq!(store.integrity_check().expect("check"), "ok");
 }
+
+/// Without `[identity]`, the identity is inferred from the sent folder over IMAP, and the
+/// opportunities are the same as with the configured identity.
+#[test]
+fn identity_is_inferred_from_the_sent_folder() {
+    let dovecot = Dovecot::start_with(common::copy_sample_mailbox);
+    let with_identity = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
+    let text = std::fs::read_to_string(&with_identity).expect("config");
+    let start = text.find("[accounts.sales]").expect("account section");
+    let without = dovecot.dir.path().join("no-identity.toml");
+    std::fs::write(&without, &text[start..]).expect("write");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db_a, db_b) = (tmp.path().join("a.sqlite"), tmp.path().join("b.sqlite"));
+    ok(
+        dealwatch(&with_identity, &db_a, &["scan", "--account", "sales"]),
+        "scan with identity",
+    );
+    let out = dealwatch(&without, &db_b, &["scan", "--account", "sales"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("camille.rouviere@ventilaire.example"),
+        "identity not inferred: {err}"
+    );
+    assert_eq!(
+        ok(
+            dealwatch(&with_identity, &db_a, &["opportunities", "--json"]),
+            "list a"
+        ),
+        ok(
+            dealwatch(&without, &db_b, &["opportunities", "--json"]),
+            "list b"
+        )
+    );
+}

@@ -16,6 +16,8 @@ pub enum Hint<'a> {
     Maildir(&'a Path),
     /// An mbox file: messages labelled Sent, else the dominant sender.
     Mbox(&'a Path),
+    /// Senders counted from an IMAP account's sent folder (see [`sender_of`]).
+    Senders(BTreeMap<String, usize>),
     /// Nothing to look at: use what the database remembers.
     None,
 }
@@ -56,6 +58,7 @@ pub fn resolve(config: &Config, store: &Store, hint: Hint<'_>) -> Result<Identit
     let senders = match hint {
         Hint::Maildir(dir) => maildir_sent_senders(dir),
         Hint::Mbox(file) => mbox_senders(file),
+        Hint::Senders(counts) => counts,
         Hint::None => BTreeMap::new(),
     };
     let identity = infer(&senders);
@@ -104,6 +107,11 @@ fn infer(senders: &BTreeMap<String, usize>) -> Identity {
         }
     }
     Identity { addresses, domains }
+}
+
+/// The lowercased From address of a message or header block, for [`Hint::Senders`].
+pub fn sender_of(header: &[u8]) -> Option<String> {
+    from_address(header)
 }
 
 fn from_address(bytes: &[u8]) -> Option<String> {

@@ -376,6 +376,54 @@ impl ImapSession {
         Ok(out)
     }
 
+    /// From addresses of the last (up to 500) messages of the sent folder, counted: the hint
+    /// to infer our identity when the config has none.
+    pub async fn sent_senders(
+        &mut self,
+        cfg: &AccountConfig,
+    ) -> Result<std::collections::BTreeMap<String, usize>, ImapError> {
+        let mut counts = std::collections::BTreeMap::new();
+        let folders = self.folders(cfg).await?;
+        let Some((wire, _)) = folders
+            .iter()
+            .find(|(w, _)| !w.eq_ignore_ascii_case("INBOX"))
+        else {
+            return Ok(counts);
+        };
+        let info = self.examine(wire).await?;
+        if info.exists == 0 {
+            return Ok(counts);
+        }
+        let first = info.exists.saturating_sub(499).max(1);
+        let mut headers: Vec<Vec<u8>> = Vec::new();
+        self.command(
+            &format!(
+                "FETCH {first}:{} (BODY.PEEK[HEADER.FIELDS (FROM)])",
+                info.exists
+            ),
+            |r| {
+                if let Response::Fetch(_, attrs) = r {
+                    for a in attrs {
+                        if let async_imap::imap_proto::AttributeValue::BodySection {
+                            data: Some(d),
+                            ..
+                        } = a
+                        {
+                            headers.push(d.to_vec());
+                        }
+                    }
+                }
+            },
+        )
+        .await?;
+        for h in headers {
+            if let Some(a) = crate::cli::identity::sender_of(&h) {
+                *counts.entry(a).or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
+    }
+
     /// Opens a folder read-only.
     pub async fn examine(&mut self, folder: &str) -> Result<MailboxInfo, ImapError> {
         let mut info = MailboxInfo::default();
