@@ -424,6 +424,27 @@ impl ImapSession {
         Ok(counts)
     }
 
+    /// Messages and total RFC822.SIZE of a folder (for benchmarks: "bytes fetched vs mailbox
+    /// bytes").
+    pub async fn folder_size(&mut self, folder: &str) -> Result<(u64, u64), ImapError> {
+        let info = self.examine(folder).await?;
+        let (mut n, mut bytes) = (0u64, 0u64);
+        if info.exists > 0 {
+            self.command("UID FETCH 1:* (RFC822.SIZE)", |r| {
+                if let Response::Fetch(_, attrs) = r {
+                    for a in attrs {
+                        if let async_imap::imap_proto::AttributeValue::Rfc822Size(s) = a {
+                            n += 1;
+                            bytes += u64::from(*s);
+                        }
+                    }
+                }
+            })
+            .await?;
+        }
+        Ok((n, bytes))
+    }
+
     /// Opens a folder read-only.
     pub async fn examine(&mut self, folder: &str) -> Result<MailboxInfo, ImapError> {
         let mut info = MailboxInfo::default();
