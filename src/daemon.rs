@@ -37,12 +37,12 @@ pub enum DaemonError {
     /// The account is not in the configuration.
     #[error("no account named {0:?} in the config")]
     NoSuchAccount(String),
+    /// Who "we" are could not be determined.
+    #[error("cannot determine the identity: {0}")]
+    Identity(String),
     /// The configuration has no account.
     #[error("no [accounts.NAME] in the config: nothing to sync")]
     NoAccounts,
-    /// A periodic job failed.
-    #[error("{0}")]
-    Job(String),
 }
 
 impl DaemonError {
@@ -51,24 +51,30 @@ impl DaemonError {
     }
 }
 
-/// Something the daemon runs on a timer (weekly digests, follow-up meetings).
-pub trait PeriodicJob {
-    /// A short name for logs.
-    fn name(&self) -> &str;
-    /// Called about once a minute with "now"; does its work when it is due.
-    fn tick(
-        &mut self,
-        ctx: &Context,
-        store: &mut Store,
-        now: DateTime<Utc>,
-    ) -> Result<(), DaemonError>;
-}
-
-/// The periodic jobs the daemon runs.
-///
-/// EXTENSION POINT: digest and follow-up timers are added here (push a boxed [`PeriodicJob`]).
-pub fn periodic_jobs(_ctx: &Context) -> Vec<Box<dyn PeriodicJob>> {
-    Vec::new()
+/// The daemon's timers, run about once a minute: weekly digests that are due (each sent once
+/// per recipient and week, see [`crate::digest::run_due`]) and, with `auto-close`, confident
+/// proposals applied (a win then schedules its follow-up meeting). Failures are logged and
+/// retried at the next tick; they never stop the accounts.
+async fn tick(ctx: &Context, store: &mut Store, now: DateTime<Utc>) {
+    match crate::digest::run_due(&ctx.config, store, now).await {
+        Ok(report) => {
+            for id in &report.sent {
+                tracing::info!(digest = id, "weekly digest sent");
+            }
+            for (id, error) in &report.failed {
+                tracing::warn!(digest = id, "weekly digest not sent yet: {error}");
+            }
+            for (name, error) in &report.errors {
+                tracing::warn!(digest = %name, "weekly digest unusable: {error}");
+            }
+        }
+        Err(e) => tracing::warn!("weekly digests: {e}"),
+    }
+    match crate::cli::decide::auto_close(ctx, store).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(applied = n, "auto-close applied proposals"),
+        Err(e) => tracing::warn!("auto-close: {e:#}"),
+    }
 }
 
 /// How often periodic jobs are ticked.
@@ -185,7 +191,7 @@ async fn resolve_identity(
     } else {
         identity::Hint::None
     };
-    identity::resolve(&ctx.config, store, hint).map_err(|e| DaemonError::Job(e.to_string()))
+    identity::resolve(&ctx.config, store, hint).map_err(|e| DaemonError::Identity(e.to_string()))
 }
 
 /// One sync round: every folder from its saved position, then linking.
@@ -342,10 +348,6 @@ async fn account_loop(ctx: &Context, name: &str, cfg: &AccountConfig, stop: watc
 }
 
 async fn jobs_loop(ctx: &Context, stop: watch::Receiver<bool>) {
-    let mut jobs = periodic_jobs(ctx);
-    if jobs.is_empty() {
-        return;
-    }
     let mut store = match Store::open(&ctx.db_path) {
         Ok(s) => s,
         Err(e) => {
@@ -354,11 +356,7 @@ async fn jobs_loop(ctx: &Context, stop: watch::Receiver<bool>) {
         }
     };
     loop {
-        for job in &mut jobs {
-            if let Err(e) = job.tick(ctx, &mut store, ctx.clock.now()) {
-                tracing::warn!(job = job.name(), "periodic job failed: {e}");
-            }
-        }
+        tick(ctx, &mut store, ctx.clock.now()).await;
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
             _ = wait_stop(stop.clone()) => return,
