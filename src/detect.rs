@@ -191,19 +191,21 @@ fn references(mail: &Mail, direction: Direction) -> Vec<String> {
 
 static LABELLED_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:consultation|march[ée]|appel d'offres|avis|tender|rfp|rfq|ausschreibung|vergabe|licitaci[óo]n|gara|dossier|affaire|projet|project|envelope|enveloppe)\s*(?:n°|n[o°º]\.?|nr\.?|#|:|ref\.?|réf\.?)?\s*:?\s*([A-Z0-9][A-Z0-9\-/._]{2,30}[0-9])\b",
+        r"(?i)(?-u:\b)(?:consultation|march[ée]|appel d'offres|avis|tender|rfp|rfq|ausschreibung|vergabe|licitaci[óo]n|gara|dossier|affaire|projet|project|envelope|enveloppe)[ \t]*(?:n°|n[o°º]\.?|nr\.?|#|:|ref\.?|réf\.?)?[ \t]*:?[ \t]*((?-i:[A-Z0-9])[A-Z0-9\-/._]{2,30}[0-9])(?-u:\b)",
     )
     .expect("static regex")
 });
 
 static QUOTE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:devis|offres?|offerte|offert|quotes?|quotation|offers?|proposals?|proposition|angebot|presupuesto|propuesta|preventivo|offerta|cotation|chiffrage|estimate|kostenvoranschlag)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:devis|offres?|offerte|offert|quotes?|quotation|offers?|proposals?|proposition|angebot|presupuesto|propuesta|preventivo|offerta|cotation|chiffrage|estimate|kostenvoranschlag)(?-u:\b)")
         .expect("static regex")
 });
 
 static GENERIC_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z]{1,6}[-/]?\d{2,6}(?:[-/]\d{1,6}){0,2}(?:[-/][A-Z]{1,3})?\b")
-        .expect("static regex")
+    Regex::new(
+        r"(?-u:\b)[A-Z]{1,6}[-/]?[0-9]{2,6}(?:[-/][0-9]{1,6}){0,2}(?:[-/][A-Z]{1,3})?(?-u:\b)",
+    )
+    .expect("static regex")
 });
 
 /// Standards and norms that look like references ("EN 12464", "ISO-9001").
@@ -261,7 +263,7 @@ fn attachment_names(mail: &Mail) -> Vec<String> {
 
 static QUOTE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:notre|nos|our|unser\w*|nuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)\b",
+        r"(?i)(?-u:\b)(?:notre|nos|our|unser[a-z]*|nuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)(?-u:\b)",
     )
     .expect("static regex")
 });
