@@ -12,7 +12,7 @@ pub mod quote;
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use regex::Regex;
 
 use crate::config::Identity;
@@ -69,8 +69,6 @@ pub struct Facts {
     pub amount: Option<Money>,
     /// A customer's request for a quote: the sentence.
     pub rfq: Option<String>,
-    /// A closure signal in the new text.
-    pub closure: Option<ClosureSignal>,
     /// For out-of-office replies: the return date named.
     pub ooo_until: Option<NaiveDate>,
     /// Language guess of the new text.
@@ -112,7 +110,6 @@ pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
         quote: None,
         amount: None,
         rfq: None,
-        closure: None,
         ooo_until: None,
         lang: lang::detect_language(&mail.new_text),
     };
@@ -257,10 +254,6 @@ fn suspicious_attachment(mail: &Mail) -> bool {
     })
 }
 
-fn attachment_names(mail: &Mail) -> Vec<String> {
-    mail.attachments.iter().map(|a| a.name.clone()).collect()
-}
-
 static QUOTE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)(?-u:\b)(?:notre|nos|our|unser[a-z]*|nuestr[oa]|il nostro|la nostra|ci-joint|attached|anbei)\s+(?:[\w'’-]+\s+){0,2}(?:devis|offre|proposition|quote|quotation|offer|proposal|angebot|presupuesto|propuesta|preventivo|offerta)(?-u:\b)",
@@ -295,7 +288,6 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
     let fresh_subject_asks =
         !mail.subject_is_reply && quote::asks_for_quote(&mail.subject).is_some();
     if quote::asks_for_quote(&mail.new_text).is_some() || fresh_subject_asks {
-        facts.closure = signal(mail, Author::Us, &mail.new_text);
         return;
     }
     let quote_file = mail
@@ -328,7 +320,6 @@ fn outbound(mail: &Mail, facts: &mut Facts) {
         };
         facts.amount = document.or(body_amount).or_else(any_pdf);
     }
-    facts.closure = signal(mail, Author::Us, &mail.new_text);
 }
 
 fn inbound(mail: &Mail, facts: &mut Facts) {
@@ -339,23 +330,6 @@ fn inbound(mail: &Mail, facts: &mut Facts) {
             facts.rfq = quote::asks_for_quote(&mail.new_text).or_else(|| {
                 (!mail.subject_is_reply)
                     .then(|| quote::asks_for_quote(&mail.subject))
-                    .flatten()
-            });
-            let text = match &mail.forwarded {
-                Some(f) => format!("{}\n\n{}", mail.new_text, f),
-                None => mail.new_text.clone(),
-            };
-            facts.closure = signal(mail, Author::Customer, &text);
-        }
-        AutoKind::Notice => {
-            let text = if mail.new_text.is_empty() {
-                &mail.text
-            } else {
-                &mail.new_text
-            };
-            facts.closure = signal(mail, Author::Notice, text).or_else(|| {
-                (!quote::po_numbers(text).is_empty())
-                    .then(|| signal(mail, Author::Customer, text))
                     .flatten()
             });
         }
@@ -384,14 +358,51 @@ fn internal(mail: &Mail, identity: &Identity, facts: &mut Facts) {
     }
 }
 
-fn signal(mail: &Mail, author: Author, text: &str) -> Option<ClosureSignal> {
-    let sent_at = mail.date?;
-    let names = attachment_names(mail);
-    closure::detect_closure(&ClosureInput {
-        new_text: text,
-        subject: &mail.subject_norm,
-        sent_at,
+/// What the closure detector needs of a stored message. Closure signals are read only for
+/// messages that belong to an opportunity (at link time): a personal mail is never analysed,
+/// and a large mailbox is scanned faster.
+pub struct Linked<'a> {
+    /// The stored text: the new text, then the forwarded part after [`FORWARD_MARK`].
+    pub text: &'a str,
+    /// Normalized subject.
+    pub subject_norm: &'a str,
+    /// When it was written.
+    pub sent_at: DateTime<FixedOffset>,
+    /// Direction name (`inbound`, `outbound`...).
+    pub direction: &'a str,
+    /// Automatic-mail kind name (`none`, `notice`...).
+    pub auto_kind: &'a str,
+    /// Attachment file names.
+    pub attachment_names: &'a [String],
+}
+
+/// Separates a message's own text from the forwarded text in the stored form.
+pub const FORWARD_MARK: &str = "\n\n[forwarded]\n";
+
+/// The closure signal of a message linked to an opportunity: the customer's words (their own
+/// and what they forward), our reports of their decision, or an automated notice's verdict.
+pub fn closure_of(m: &Linked<'_>) -> Option<ClosureSignal> {
+    let own = m.text.split(FORWARD_MARK).next().unwrap_or("");
+    let input = |author, new_text| ClosureInput {
+        new_text,
+        subject: m.subject_norm,
+        sent_at: m.sent_at,
         author,
-        attachment_names: &names,
-    })
+        attachment_names: m.attachment_names,
+    };
+    match (m.direction, m.auto_kind) {
+        ("outbound", "none") => closure::detect_closure(&input(Author::Us, own)),
+        ("inbound", "none") => {
+            let all = m.text.replace(FORWARD_MARK, "\n\n");
+            closure::detect_closure(&input(Author::Customer, &all))
+        }
+        ("inbound", "notice") => {
+            closure::detect_closure(&input(Author::Notice, m.text)).or_else(|| {
+                (!quote::po_numbers(m.text).is_empty())
+                    .then(|| closure::detect_closure(&input(Author::Customer, m.text)))
+                    .flatten()
+            })
+        }
+        _ => None,
+    }
 }

@@ -7,7 +7,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::config::Identity;
 use crate::detect::{self, Facts};
 use crate::mail::{Mail, parse};
-use crate::pipeline::StoredSignal;
 use crate::pipeline::link::{LinkStats, link_pending};
 use crate::source::{MailSource, RawMail, SourceError};
 use crate::store::{NewMessage, Store, StoreError};
@@ -73,9 +72,15 @@ pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> 
         (None, received) => received,
     };
     let keeps_text = facts.auto.is_answer() && facts.direction != detect::Direction::Unknown;
-    let mut new_text = mail.new_text.clone();
+    // Notices (e-signature, portals, ERPs) are read whole: they have no quoted history.
+    let mut new_text =
+        if facts.auto == crate::detect::auto::AutoKind::Notice && mail.new_text.is_empty() {
+            mail.text.clone()
+        } else {
+            mail.new_text.clone()
+        };
     if let Some(f) = &mail.forwarded {
-        new_text.push_str("\n\n[forwarded]\n");
+        new_text.push_str(detect::FORWARD_MARK);
         new_text.push_str(f);
     }
     let mut parent_ids: Vec<String> = mail.in_reply_to.iter().map(|s| s.to_lowercase()).collect();
@@ -115,10 +120,13 @@ pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> 
         amount: facts.amount.as_ref().map(|m| m.value),
         currency: facts.amount.as_ref().map(|m| m.currency.to_string()),
         rfq: facts.rfq.clone(),
-        signal: facts
-            .closure
-            .as_ref()
-            .and_then(|s| serde_json::to_string(&StoredSignal::from(s)).ok()),
+        signal: None,
+        attachments: mail
+            .attachments
+            .iter()
+            .map(|a| a.name.clone())
+            .filter(|n| !n.is_empty())
+            .collect(),
         ooo_until: facts.ooo_until.map(|d| d.to_string()),
         lang: facts.lang.to_string(),
         new_text: keeps_text.then_some(new_text),

@@ -99,6 +99,8 @@ pub struct NewMessage {
     pub defects: Vec<String>,
     /// Raw size.
     pub size: i64,
+    /// Attachment file names.
+    pub attachments: Vec<String>,
 }
 
 /// A stored message, as linking and proposals read it.
@@ -156,6 +158,8 @@ pub struct MessageRow {
     pub opportunity_id: Option<i64>,
     /// Why it was linked.
     pub link_reason: Option<String>,
+    /// Attachment file names.
+    pub attachments: Vec<String>,
 }
 
 /// A stored opportunity.
@@ -256,7 +260,8 @@ fn parse_vec(s: String) -> Vec<String> {
 
 const MESSAGE_COLUMNS: &str = "id, message_id, key, date, date_ts, from_addr, from_name, subject, \
     subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, quote, \
-    amount, currency, rfq, signal, ooo_until, lang, new_text, opportunity_id, link_reason";
+    amount, currency, rfq, signal, ooo_until, lang, new_text, opportunity_id, link_reason, \
+    attachments";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -286,6 +291,7 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         new_text: r.get(23)?,
         opportunity_id: r.get(24)?,
         link_reason: r.get(25)?,
+        attachments: parse_vec(r.get(26)?),
     })
 }
 
@@ -634,9 +640,9 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO messages (key, message_id, has_message_id, date, date_ts, from_addr, from_name, \
          subject, subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, \
-         quote, amount, currency, rfq, signal, ooo_until, lang, new_text, defects, size) \
+         quote, amount, currency, rfq, signal, ooo_until, lang, new_text, defects, size, attachments) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(key) DO NOTHING",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(key) DO NOTHING",
     )?;
     let n = stmt.execute(params![
         m.key,
@@ -665,6 +671,7 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
         m.new_text,
         json_vec(&m.defects),
         m.size,
+        json_vec(&m.attachments),
     ])?;
     let id: i64 = tx
         .prepare_cached("SELECT id FROM messages WHERE key = ?1")?
@@ -793,6 +800,14 @@ impl Linker<'_> {
                  WHERE id = ?1",
             )?
             .execute(params![message, opportunity, reason])?;
+        Ok(())
+    }
+
+    /// Stores a message's closure signal (JSON), read when it joined an opportunity.
+    pub fn set_signal(&self, message: i64, signal: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE messages SET signal = ?2 WHERE id = ?1")?
+            .execute(params![message, signal])?;
         Ok(())
     }
 

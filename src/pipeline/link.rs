@@ -310,6 +310,7 @@ fn open_request_of(l: &Linker<'_>, customer: &str) -> Result<Option<i64>> {
 
 fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> {
     l.link(m.id, opp, reason)?;
+    read_signal(l, m)?;
     add_keys(l, m, opp)?;
     // Messages this one answers that we saw before but could not place join it too.
     for parent in &m.parent_ids {
@@ -322,6 +323,33 @@ fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> 
         }
     }
     refresh(l, opp)
+}
+
+/// Reads the closure signal of a message that just joined an opportunity.
+fn read_signal(l: &Linker<'_>, m: &MessageRow) -> Result<()> {
+    if m.signal.is_some() {
+        return Ok(());
+    }
+    let (Some(text), Some(date)) = (m.new_text.as_deref(), m.date.as_deref()) else {
+        return Ok(());
+    };
+    let Ok(sent_at) = chrono::DateTime::parse_from_rfc3339(date) else {
+        return Ok(());
+    };
+    let linked = crate::detect::Linked {
+        text,
+        subject_norm: &m.subject_norm,
+        sent_at,
+        direction: &m.direction,
+        auto_kind: &m.auto_kind,
+        attachment_names: &m.attachments,
+    };
+    let signal = crate::detect::closure_of(&linked)
+        .and_then(|s| serde_json::to_string(&crate::pipeline::StoredSignal::from(&s)).ok());
+    if let Some(json) = signal {
+        l.set_signal(m.id, &json)?;
+    }
+    Ok(())
 }
 
 fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {

@@ -175,4 +175,8 @@ CREATE TABLE reminders (
     updated_at TEXT NOT NULL
 ) STRICT;
 "#,
+    // 4: attachment names, so closure signals can be read when a message joins an opportunity.
+    r#"
+ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+"#,
 ];
