@@ -633,6 +633,35 @@ fn closed(store: &Store, now: DateTime<Utc>, tz: Tz) -> Result<Closed, DigestErr
     })
 }
 
+/// Follow-up meetings still ahead at `now`, in local time.
+fn upcoming_meetings(
+    store: &Store,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Vec<MeetingItem>, DigestError> {
+    let mut out = Vec::new();
+    for m in store.meetings()? {
+        if m.meeting.state != "scheduled" {
+            continue;
+        }
+        let Some(start) = parse_time(&m.meeting.start_at) else {
+            continue;
+        };
+        if start < now {
+            continue;
+        }
+        out.push(MeetingItem {
+            when: start
+                .with_timezone(&tz)
+                .format("%a %Y-%m-%d %H:%M")
+                .to_string(),
+            customer: m.customer,
+            title: m.title,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,33 +700,4 @@ mod tests {
         assert_eq!(sums(items.into_iter()), "12.50 EUR + 5.00 USD");
         assert_eq!(sums(std::iter::empty()), "—");
     }
-}
-
-/// Follow-up meetings still ahead at `now`, in local time.
-fn upcoming_meetings(
-    store: &Store,
-    now: DateTime<Utc>,
-    tz: Tz,
-) -> Result<Vec<MeetingItem>, DigestError> {
-    let mut out = Vec::new();
-    for m in store.meetings()? {
-        if m.meeting.state != "scheduled" {
-            continue;
-        }
-        let Some(start) = parse_time(&m.meeting.start_at) else {
-            continue;
-        };
-        if start < now {
-            continue;
-        }
-        out.push(MeetingItem {
-            when: start
-                .with_timezone(&tz)
-                .format("%a %Y-%m-%d %H:%M")
-                .to_string(),
-            customer: m.customer,
-            title: m.title,
-        });
-    }
-    Ok(out)
 }
