@@ -384,27 +384,27 @@ fn is_quote(line: &str) -> bool {
 
 /// Lines spanned by an attribution line ("Le ... a écrit :") starting at `i`, possibly wrapped.
 fn attribution_len(lines: &[&str], i: usize, bare_ok: bool) -> Option<usize> {
-    let mut window = String::new();
+    // Attributions end with a colon: the window is only built and matched when its last line
+    // ends with one, which keeps the regexes off nearly every line.
+    let colon = |s: &str| s.trim_end().ends_with(':');
+    let mut parts: Vec<&str> = Vec::with_capacity(3);
     for n in 1..=3 {
         let line = lines.get(i + n - 1)?.trim();
         if line.is_empty() || is_quote(line) || line.len() > 400 {
             return None;
         }
-        // Attributions end with a colon: checking that first keeps the regexes off most lines.
-        let colon = |s: &str| s.trim_end().ends_with(':');
         if n > 1
-            && (window.ends_with(['.', '!', '?']) || (colon(line) && ATTRIB_INTRO.is_match(line)))
+            && (parts.last().is_some_and(|p| p.ends_with(['.', '!', '?']))
+                || (colon(line) && ATTRIB_INTRO.is_match(line)))
         {
             return None;
         }
-        if !window.is_empty() {
-            window.push(' ');
-        }
-        window.push_str(&line.replace(['\u{a0}', '\u{202f}'], " "));
-        if colon(&window)
-            && (ATTRIB_INTRO.is_match(&window) || (bare_ok && ATTRIB_BARE.is_match(&window)))
-        {
-            return Some(n);
+        parts.push(line);
+        if colon(line) {
+            let window = parts.join(" ").replace(['\u{a0}', '\u{202f}'], " ");
+            if ATTRIB_INTRO.is_match(&window) || (bare_ok && ATTRIB_BARE.is_match(&window)) {
+                return Some(n);
+            }
         }
     }
     None
@@ -483,10 +483,17 @@ fn boundary_at(lines: &[&str], i: usize) -> Option<Boundary> {
             kind: Kind::Reply,
         });
     }
-    if MOBILE_FOOTER.is_match(line) || LEGAL_FOOTER.is_match(line) || LEGAL_INLINE.is_match(line) {
+    if MOBILE_FOOTER.is_match(line) || LEGAL_FOOTER.is_match(line) || legal_inline(line) {
         return at(i + 1, Kind::Cut);
     }
     None
+}
+
+/// A confidentiality sentence inside a line; the substring test spares the regex on the lines
+/// (nearly all) that cannot hold one.
+fn legal_inline(line: &str) -> bool {
+    (line.contains("onfidenti") || line.contains("rivileg") || line.contains("ertraulich"))
+        && LEGAL_INLINE.is_match(line)
 }
 
 /// First boundary at or after `from`; with `history_only`, signature cuts are skipped.
