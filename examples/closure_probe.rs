@@ -31,6 +31,13 @@ fn main() {
             .collect()
     };
     for line in lines {
+        if std::env::var("MODE").as_deref() == Ok("amount") {
+            println!(
+                "{:?} | {line}",
+                dealwatch::detect::quote::quote_amount(&line)
+            );
+            continue;
+        }
         let input = ClosureInput {
             new_text: &line,
             subject: "",

@@ -89,8 +89,20 @@ static OOO_BODY: LazyLock<Regex> = LazyLock::new(|| {
 /// (some clients send them without any header or subject marker).
 fn ooo_body(mail: &Mail) -> bool {
     let text = mail.new_text.trim();
-    !text.is_empty() && text.chars().count() <= 600 && OOO_BODY.is_match(text)
+    !text.is_empty()
+        && text.chars().count() <= 600
+        && OOO_BODY.is_match(text)
+        && OOO_RETURN.is_match(text)
 }
+
+/// An absence notice says when the writer is back, or that the mail waits for their return:
+/// "je suis en déplacement sur un chantier" alone is a person writing, not an auto-reply.
+static OOO_RETURN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:until|till|through|back on|back in|back at|on my return|upon my return|return(?:ing)? on|not (?:be )?forwarded|jusqu'?(?:au|à|a|en)|de retour|à mon retour|a mon retour|dès mon retour|bis (?:zum|einschlie|\d)|ab dem|ab \d|zurück|nach meiner rückkehr|hasta el|a mi regreso|fino al|al mio rientro)\b",
+    )
+    .expect("static regex")
+});
 
 const BOUNCE_SUBJECTS: &[&str] = &[
     "undeliverable",

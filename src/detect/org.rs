@@ -75,7 +75,7 @@ pub fn org_key(email: &str, extra_free_mail: &[String]) -> String {
     let Some((_, domain)) = email.rsplit_once('@') else {
         return email;
     };
-    let free = FREE_MAIL.contains(&domain)
+    let free = is_free_mail(domain)
         || extra_free_mail
             .iter()
             .any(|d| d.eq_ignore_ascii_case(domain));
@@ -83,6 +83,49 @@ pub fn org_key(email: &str, extra_free_mail: &[String]) -> String {
         return email;
     }
     registrable_domain(domain).to_string()
+}
+
+/// Providers whose name makes a domain a personal mailbox whatever its country (`gmail.co.uk`,
+/// `yahoo.de`, `hotmail.it`...).
+const FREE_MAIL_BRANDS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "ymail",
+    "hotmail",
+    "outlook",
+    "live",
+    "msn",
+    "icloud",
+    "aol",
+    "gmx",
+    "web",
+    "t-online",
+    "orange",
+    "wanadoo",
+    "laposte",
+    "proton",
+    "protonmail",
+    "tutanota",
+    "libero",
+    "virgilio",
+    "yandex",
+    "zoho",
+    "btinternet",
+    "bluewin",
+    "seznam",
+];
+
+/// Whether a domain is a free-mail provider's (where the address, not the domain, is the
+/// customer).
+pub fn is_free_mail(domain: &str) -> bool {
+    let domain = domain.to_ascii_lowercase();
+    if FREE_MAIL.contains(&domain.as_str()) {
+        return true;
+    }
+    let org = registrable_domain(&domain);
+    let brand = org.split('.').next().unwrap_or("");
+    FREE_MAIL_BRANDS.contains(&brand)
 }
 
 /// `p2p.fernhill.co.uk` → `fernhill.co.uk`; `mail.example.fr` → `example.fr`.

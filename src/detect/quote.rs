@@ -139,7 +139,7 @@ fn parse_number(raw: &str) -> Option<f64> {
 
 static BASIS_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s,:(]*(?:(?P<net>HT(?-u:\b)|H\.T\.?|HTVA(?-u:\b)|hors[ -]taxes?|net(?-u:\b)|netto(?-u:\b)|nett(?-u:\b)|excl\.?\s*(?:of\s+)?(?:VAT|tax|TVA|taxes)?|excluding|ex\.?\s*VAT|\+\s*VAT|plus\s+VAT|\+\s*TVA|zzgl\.?|exkl\.?|ohne\s+MwSt|before\s+tax|pre-tax|sin\s+IVA|más\s+IVA|\+\s*IVA|IVA\s+esclusa|IVA\s+exclu[ií]da|\+\s*MwSt)|(?P<gross>TTC(?-u:\b)|T\.T\.C\.?|toutes\s+taxes|incl\.?\s*(?:VAT|TVA|tax|MwSt)|including\s+VAT|inc\.?\s*VAT|brutto(?-u:\b)|inkl\.?\s*(?:MwSt|USt)|gross(?-u:\b)|con\s+IVA|IVA\s+incluida|IVA\s+inclusa|IVA\s+compresa|VAT\s+included|TVA\s+comprise))",
+        r"(?i)^[\s,:(]*(?:(?P<net>HT(?-u:\b)|H\.T\.?|HTVA(?-u:\b)|hors[ -]taxes?|net(?-u:\b)|netto(?-u:\b)|nett(?-u:\b)|excl\.?\s*(?:of\s+)?(?:VAT|tax|TVA|taxes)?|excluding|ex\.?\s*VAT|\+\s*VAT|plus\s+VAT|\+\s*TVA|zzgl\.?|exkl\.?|ohne\s+MwSt|before\s+tax|pre-tax|sin\s+IVA|más\s+IVA|\+\s*IVA|IVA\s+esclusa|IVA\s+exclu[ií]da|\+\s*MwSt)|(?P<gross>TTC(?-u:\b)|T\.T\.C\.?|toutes\s+taxes|incl\.?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?(?:VAT|TVA|tax|MwSt)|including\s+(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?VAT|inc\.?\s*VAT|brutto(?-u:\b)|inkl\.?\s*(?:MwSt|USt)|gross(?-u:\b)|con\s+IVA|IVA\s+incluida|IVA\s+inclusa|IVA\s+compresa|VAT\s+included|TVA\s+comprise))",
     )
 });
 

@@ -253,7 +253,9 @@ fn pull_earlier(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
 fn by_reference(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
     for id in l.opportunities_by_key("ref", &m.refs)? {
         let opp = l.opportunity(id)?;
-        if m.auto_kind == "notice" || m.org.as_deref() == Some(opp.customer.as_str()) {
+        // A personal address (free mail) quoting our reference is the contact writing from home.
+        let personal = m.org.as_deref().is_some_and(|o| o.contains('@'));
+        if m.auto_kind == "notice" || personal || m.org.as_deref() == Some(opp.customer.as_str()) {
             return Ok(Some(id));
         }
     }
