@@ -71,7 +71,7 @@ pub struct Facts {
     pub rfq: Option<String>,
     /// For out-of-office replies: the return date named.
     pub ooo_until: Option<NaiveDate>,
-    /// Language guess of the new text.
+    /// Language guess of the new text ("und" until the message joins an opportunity).
     pub lang: &'static str,
 }
 
@@ -111,7 +111,8 @@ pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
         amount: None,
         rfq: None,
         ooo_until: None,
-        lang: lang::detect_language(&mail.new_text),
+        // Read when the message joins an opportunity (see `pipeline::link`).
+        lang: "und",
     };
     if auto == AutoKind::Bulk || auto == AutoKind::Invitation {
         return facts;

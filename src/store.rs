@@ -483,8 +483,29 @@ impl Store {
 
     /// Starts a transaction for the linker.
     pub fn linker(&mut self) -> Result<Linker<'_>> {
+        let tx = self.conn.transaction()?;
+        let mut keys: std::collections::HashMap<(String, String), Vec<i64>> =
+            std::collections::HashMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT kind, value, opportunity FROM opportunity_keys")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (kind, value, id) = row?;
+                keys.entry((kind, value)).or_default().push(id);
+            }
+        }
+        for ids in keys.values_mut() {
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+        }
         Ok(Linker {
-            tx: self.conn.transaction()?,
+            tx,
+            keys: std::cell::RefCell::new(keys),
         })
     }
 
@@ -642,41 +663,49 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
          subject, subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, \
          quote, amount, currency, rfq, signal, ooo_until, lang, new_text, defects, size, attachments) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(key) DO NOTHING",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(key) DO NOTHING RETURNING id",
     )?;
-    let n = stmt.execute(params![
-        m.key,
-        m.message_id,
-        m.has_message_id,
-        m.date,
-        m.date_ts,
-        m.from_addr,
-        m.from_name,
-        m.subject,
-        m.subject_norm,
-        m.direction,
-        m.auto_kind,
-        m.org,
-        m.counterpart,
-        json_vec(&m.contacts),
-        json_vec(&m.parent_ids),
-        json_vec(&m.refs),
-        m.quote,
-        m.amount,
-        m.currency,
-        m.rfq,
-        m.signal,
-        m.ooo_until,
-        m.lang,
-        m.new_text,
-        json_vec(&m.defects),
-        m.size,
-        json_vec(&m.attachments),
-    ])?;
+    let inserted: Option<i64> = stmt
+        .query_row(
+            params![
+                m.key,
+                m.message_id,
+                m.has_message_id,
+                m.date,
+                m.date_ts,
+                m.from_addr,
+                m.from_name,
+                m.subject,
+                m.subject_norm,
+                m.direction,
+                m.auto_kind,
+                m.org,
+                m.counterpart,
+                json_vec(&m.contacts),
+                json_vec(&m.parent_ids),
+                json_vec(&m.refs),
+                m.quote,
+                m.amount,
+                m.currency,
+                m.rfq,
+                m.signal,
+                m.ooo_until,
+                m.lang,
+                m.new_text,
+                json_vec(&m.defects),
+                m.size,
+                json_vec(&m.attachments),
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = inserted {
+        return Ok((id, true));
+    }
     let id: i64 = tx
         .prepare_cached("SELECT id FROM messages WHERE key = ?1")?
         .query_row([&m.key], |r| r.get(0))?;
-    Ok((id, n == 1))
+    Ok((id, false))
 }
 
 fn save_position(
@@ -706,21 +735,22 @@ fn save_position(
 /// The linker's transaction: lookups and writes that attach messages to opportunities.
 pub struct Linker<'a> {
     tx: Transaction<'a>,
+    /// Every opportunity key, in memory for the pass: most messages match none, and asking
+    /// SQLite for each of their thread ids would dominate a large scan.
+    keys: std::cell::RefCell<std::collections::HashMap<(String, String), Vec<i64>>>,
 }
 
 impl Linker<'_> {
     /// The opportunities that hold a key of this kind with any of these values, newest first.
     pub fn opportunities_by_key(&self, kind: &str, values: &[String]) -> Result<Vec<i64>> {
+        let keys = self.keys.borrow();
         let mut out = Vec::new();
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT opportunity FROM opportunity_keys WHERE kind = ?1 AND value = ?2 \
-             ORDER BY opportunity DESC",
-        )?;
         for v in values {
-            for id in stmt.query_map(params![kind, v], |r| r.get::<_, i64>(0))? {
-                let id = id?;
-                if !out.contains(&id) {
-                    out.push(id);
+            if let Some(ids) = keys.get(&(kind.to_string(), v.clone())) {
+                for id in ids {
+                    if !out.contains(id) {
+                        out.push(*id);
+                    }
                 }
             }
         }
@@ -786,8 +816,14 @@ impl Linker<'_> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO opportunity_keys (opportunity, kind, value) VALUES (?1, ?2, ?3)",
         )?;
+        let mut keys = self.keys.borrow_mut();
         for v in values.iter().filter(|v| !v.is_empty()) {
             stmt.execute(params![id, kind, v])?;
+            let ids = keys.entry((kind.to_string(), v.clone())).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+            }
         }
         Ok(())
     }
@@ -803,11 +839,14 @@ impl Linker<'_> {
         Ok(())
     }
 
-    /// Stores a message's closure signal (JSON), read when it joined an opportunity.
-    pub fn set_signal(&self, message: i64, signal: &str) -> Result<()> {
+    /// Stores what is read of a message when it joins an opportunity: its closure signal
+    /// (JSON), if any, and its language.
+    pub fn set_reading(&self, message: i64, signal: Option<&str>, lang: &str) -> Result<()> {
         self.tx
-            .prepare_cached("UPDATE messages SET signal = ?2 WHERE id = ?1")?
-            .execute(params![message, signal])?;
+            .prepare_cached(
+                "UPDATE messages SET signal = COALESCE(?2, signal), lang = ?3 WHERE id = ?1",
+            )?
+            .execute(params![message, signal, lang])?;
         Ok(())
     }
 

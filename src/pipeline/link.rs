@@ -327,7 +327,7 @@ fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> 
     refresh(l, opp)
 }
 
-/// Reads the closure signal of a message that just joined an opportunity.
+/// Reads the closure signal and the language of a message that just joined an opportunity.
 fn read_signal(l: &Linker<'_>, m: &MessageRow) -> Result<()> {
     if m.signal.is_some() {
         return Ok(());
@@ -348,10 +348,9 @@ fn read_signal(l: &Linker<'_>, m: &MessageRow) -> Result<()> {
     };
     let signal = crate::detect::closure_of(&linked)
         .and_then(|s| serde_json::to_string(&crate::pipeline::StoredSignal::from(&s)).ok());
-    if let Some(json) = signal {
-        l.set_signal(m.id, &json)?;
-    }
-    Ok(())
+    let own = text.split(crate::detect::FORWARD_MARK).next().unwrap_or("");
+    let lang = crate::detect::lang::detect_language(own);
+    l.set_reading(m.id, signal.as_deref(), lang)
 }
 
 fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
