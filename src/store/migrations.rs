@@ -179,4 +179,8 @@ CREATE TABLE reminders (
     r#"
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
 "#,
+    // 5: earlier exchanges with a customer are looked up by organisation when a quote arrives.
+    r#"
+CREATE INDEX messages_org ON messages(org, date_ts);
+"#,
 ];
