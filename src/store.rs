@@ -536,6 +536,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The sources (IMAP account names, `maildir`, `mbox`) an opportunity's messages were read from.
+    pub fn opportunity_sources(&self, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT l.source FROM message_locations l JOIN messages m ON m.id = l.message \
+             WHERE m.opportunity_id = ?1 ORDER BY l.source",
+        )?;
+        let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Proposals the user rejected for an opportunity: (state, evidence).
     pub fn rejections(&self, id: i64) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare_cached(

@@ -30,7 +30,8 @@ pub struct DigestSpec {
     pub name: String,
     /// Recipients.
     pub to: Vec<String>,
-    /// Accounts covered (None: all). Until IMAP accounts exist every opportunity is covered.
+    /// Accounts covered (None: all): an opportunity is covered when one of its messages was
+    /// read from one of these accounts.
     pub accounts: Option<Vec<String>>,
     /// The schedule as written (`mon 08:00`).
     pub schedule: String,
@@ -449,6 +450,13 @@ pub fn build(
         if first_seen.is_some_and(|t| t > now) {
             continue; // not yet known at `now`
         }
+        if let Some(accounts) = &spec.accounts {
+            // A salesperson's digest covers the deals seen in their accounts' mail.
+            let sources = store.opportunity_sources(opp.id)?;
+            if !sources.iter().any(|s| accounts.contains(s)) {
+                continue;
+            }
+        }
         let msgs = store.opportunity_messages(opp.id)?;
         let rejected = store.rejections(opp.id)?;
         let state = State::parse(&opp.state).unwrap_or(State::Open);
@@ -699,5 +707,44 @@ mod tests {
         ];
         assert_eq!(sums(items.into_iter()), "12.50 EUR + 5.00 USD");
         assert_eq!(sums(std::iter::empty()), "—");
+    }
+
+    /// A digest restricted to some accounts covers only the deals read from them.
+    #[tokio::test]
+    async fn accounts_restrict_the_digest() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/mailbox");
+        let mut store = Store::open_in_memory().expect("store");
+        let identity = crate::config::Identity {
+            addresses: vec!["camille.rouviere@ventilaire.example".into()],
+            domains: vec!["ventilaire.example".into()],
+        };
+        let now = DateTime::parse_from_rfc3339("2026-06-01T08:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc);
+        let mut src = crate::source::maildir::MaildirSource::open(&dir, 1 << 24).expect("maildir");
+        let opts = crate::ingest::ScanOptions {
+            identity: &identity,
+            free_mail: &[],
+            source_name: "sales",
+            now,
+            progress: false,
+        };
+        crate::ingest::scan(&mut src, &mut store, &opts)
+            .await
+            .expect("scan");
+        let spec = |accounts: Option<Vec<String>>| DigestSpec {
+            name: "t".into(),
+            to: vec!["x@y.example".into()],
+            accounts,
+            schedule: "mon 08:00".into(),
+            timezone: chrono_tz::UTC,
+        };
+        let rules = ProposalRules { quiet_days: 30 };
+        let all = build(&store, &spec(None), rules, now).expect("digest");
+        let mine = build(&store, &spec(Some(vec!["sales".into()])), rules, now).expect("digest");
+        let other = build(&store, &spec(Some(vec!["support".into()])), rules, now).expect("digest");
+        assert!(!all.decisions.is_empty());
+        assert_eq!(mine.decisions.len(), all.decisions.len());
+        assert!(other.decisions.is_empty() && other.pipeline.is_empty());
     }
 }
