@@ -35,7 +35,15 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
         mail.defects
             .push("message truncated at the size cap".into());
     }
-    let Some(msg) = MessageParser::default().parse(bytes) else {
+    // Bulk mail (lists, newsletters) never serves an opportunity: its header is all we read,
+    // which spares decoding large HTML bodies and images.
+    let parser = MessageParser::default();
+    let parsed = if looks_bulk(bytes) {
+        parser.parse_headers(bytes)
+    } else {
+        parser.parse(bytes)
+    };
+    let Some(msg) = parsed else {
         mail.defects.push("not a parsable message".into());
         mail.message_id = content_id(bytes);
         return mail;
@@ -75,6 +83,28 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
         read_text(&msg, &mut mail);
     }
     mail
+}
+
+/// A cheap look at the raw header block for list headers or `Precedence: bulk` (without
+/// `Auto-Submitted: auto-generated`, which portals set on notices that carry decisions).
+fn looks_bulk(bytes: &[u8]) -> bool {
+    let end = bytes
+        .windows(2)
+        .take(64 * 1024)
+        .position(|w| w == b"\n\n")
+        .or_else(|| {
+            bytes
+                .windows(4)
+                .take(64 * 1024)
+                .position(|w| w == b"\r\n\r\n")
+        })
+        .unwrap_or(bytes.len().min(64 * 1024));
+    let head = bytes.get(..end).unwrap_or(bytes).to_ascii_lowercase();
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    let list = has(b"\nlist-unsubscribe:") || has(b"\nlist-id:");
+    let bulk =
+        has(b"\nprecedence: bulk") || has(b"\nprecedence: list") || has(b"\nprecedence: junk");
+    list || (bulk && !has(b"\nauto-submitted: auto-generated"))
 }
 
 fn read_ids(msg: &mail_parser::Message<'_>, bytes: &[u8], mail: &mut Mail) {
