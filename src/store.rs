@@ -802,7 +802,8 @@ impl Linker<'_> {
     /// Unlinked human messages with an organisation, between two times (Unix seconds).
     pub fn unlinked_of_org(&self, org: &str, from_ts: i64, to_ts: i64) -> Result<Vec<MessageRow>> {
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE org = ?1 AND opportunity_id IS NULL \
+            "SELECT {MESSAGE_COLUMNS} FROM messages INDEXED BY messages_org \
+             WHERE org = ?1 AND opportunity_id IS NULL \
              AND link_state = 'unlinked' AND auto_kind = 'none' AND date_ts BETWEEN ?2 AND ?3 \
              ORDER BY date_ts"
         );
