@@ -260,7 +260,8 @@ fn parse_vec(s: String) -> Vec<String> {
 
 const MESSAGE_COLUMNS: &str = "id, message_id, key, date, date_ts, from_addr, from_name, subject, \
     subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, quote, \
-    amount, currency, rfq, signal, ooo_until, lang, new_text, opportunity_id, link_reason, \
+    amount, currency, rfq, signal, ooo_until, lang, \
+    (SELECT text FROM message_texts WHERE message = messages.id), opportunity_id, link_reason, \
     attachments";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
@@ -671,9 +672,9 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO messages (key, message_id, has_message_id, date, date_ts, from_addr, from_name, \
          subject, subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, \
-         quote, amount, currency, rfq, signal, ooo_until, lang, new_text, defects, size, attachments) \
+         quote, amount, currency, rfq, signal, ooo_until, lang, defects, size, attachments) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(key) DO NOTHING RETURNING id",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(key) DO NOTHING RETURNING id",
     )?;
     let inserted: Option<i64> = stmt
         .query_row(
@@ -701,7 +702,6 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
                 m.signal,
                 m.ooo_until,
                 m.lang,
-                m.new_text,
                 json_vec(&m.defects),
                 m.size,
                 json_vec(&m.attachments),
@@ -710,6 +710,10 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
         )
         .optional()?;
     if let Some(id) = inserted {
+        if let Some(text) = &m.new_text {
+            tx.prepare_cached("INSERT INTO message_texts (message, text) VALUES (?1, ?2)")?
+                .execute(params![id, text])?;
+        }
         return Ok((id, true));
     }
     let id: i64 = tx
@@ -865,9 +869,10 @@ impl Linker<'_> {
     /// never stays in the database in full.
     pub fn leave_unlinked(&self, message: i64) -> Result<()> {
         self.tx
-            .prepare_cached(
-                "UPDATE messages SET link_state = 'unlinked', new_text = NULL WHERE id = ?1",
-            )?
+            .prepare_cached("UPDATE messages SET link_state = 'unlinked' WHERE id = ?1")?
+            .execute([message])?;
+        self.tx
+            .prepare_cached("DELETE FROM message_texts WHERE message = ?1")?
             .execute([message])?;
         Ok(())
     }

@@ -183,4 +183,14 @@ ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     r#"
 CREATE INDEX messages_org ON messages(org, date_ts);
 "#,
+    // 6: message texts apart from the message rows: rows stay small for scans, and dropping the
+    // text of a message that serves no opportunity is a cheap delete.
+    r#"
+CREATE TABLE message_texts (
+    message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+) STRICT;
+INSERT INTO message_texts (message, text) SELECT id, new_text FROM messages WHERE new_text IS NOT NULL;
+ALTER TABLE messages DROP COLUMN new_text;
+"#,
 ];
