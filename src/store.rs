@@ -652,8 +652,7 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Marks every message as pending again and forgets opportunities' links (after the
-    /// identity changed); states decided by the user are kept on their opportunities.
+    /// How many messages are stored.
     pub fn count_messages(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -372,9 +372,8 @@ fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
     for m in &msgs {
         if is_external(m) && m.auto_kind == "none" {
             for c in &m.contacts {
-                if !contacts.contains(c) && crate::detect::org::org_key(c, &[]) == o.customer
-                    || !contacts.contains(c) && o.customer.contains('@') && *c == o.customer
-                {
+                // org_key is the address itself for free mail, so this covers both kinds.
+                if !contacts.contains(c) && crate::detect::org::org_key(c, &[]) == o.customer {
                     contacts.push(c.clone());
                 }
             }

@@ -246,6 +246,29 @@ impl ImapSession {
     }
 
     /// Reads the next response (within the read timeout) and hands it to `f`.
+    /// Reads responses until `f` decides; a BYE on the way ends the session with an error.
+    async fn read_until(
+        &mut self,
+        what: &str,
+        f: impl Fn(&Response<'_>) -> Option<Result<(), ImapError>>,
+    ) -> Result<(), ImapError> {
+        loop {
+            let step = self
+                .read(what, |r| match r {
+                    Response::Data {
+                        status: Status::Bye,
+                        information,
+                        ..
+                    } => Some(Err(ImapError::Bye(text_of(information)))),
+                    other => f(other),
+                })
+                .await?;
+            if let Some(done) = step {
+                return done;
+            }
+        }
+    }
+
     async fn read<R>(
         &mut self,
         what: &str,
@@ -662,32 +685,19 @@ impl ImapSession {
             return Ok(IdleOutcome::Changed);
         }
         let tag = self.send("IDLE").await?;
-        loop {
-            let step = self
-                .read("IDLE", |r| match r {
-                    Response::Continue { .. } => Some(Ok(())),
-                    Response::Done {
-                        tag: t,
-                        information,
-                        ..
-                    } if t == &tag => Some(Err(ImapError::Refused(format!(
-                        "IDLE: {}",
-                        text_of(information)
-                    )))),
-                    Response::Data {
-                        status: Status::Bye,
-                        information,
-                        ..
-                    } => Some(Err(ImapError::Bye(text_of(information)))),
-                    _ => None,
-                })
-                .await?;
-            match step {
-                Some(Ok(())) => break,
-                Some(Err(e)) => return Err(e),
-                None => {}
-            }
-        }
+        self.read_until("IDLE", |r| match r {
+            Response::Continue { .. } => Some(Ok(())),
+            Response::Done {
+                tag: t,
+                information,
+                ..
+            } if t == &tag => Some(Err(ImapError::Refused(format!(
+                "IDLE: {}",
+                text_of(information)
+            )))),
+            _ => None,
+        })
+        .await?;
         let deadline = tokio::time::Instant::now() + renew;
         tokio::pin!(stop);
         let outcome = loop {
@@ -714,24 +724,11 @@ impl ImapSession {
             .await
             .map_err(|_| ImapError::Timeout("DONE".into()))?
             .map_err(|e| ImapError::Io(format!("cannot send DONE: {e}")))?;
-        loop {
-            let step = self
-                .read("IDLE DONE", |r| match r {
-                    Response::Done { tag: t, .. } if t == &tag => Some(Ok(())),
-                    Response::Data {
-                        status: Status::Bye,
-                        information,
-                        ..
-                    } => Some(Err(ImapError::Bye(text_of(information)))),
-                    _ => None,
-                })
-                .await?;
-            match step {
-                Some(Ok(())) => break,
-                Some(Err(e)) => return Err(e),
-                None => {}
-            }
-        }
+        self.read_until("IDLE DONE", |r| match r {
+            Response::Done { tag: t, .. } if t == &tag => Some(Ok(())),
+            _ => None,
+        })
+        .await?;
         if outcome != IdleOutcome::Stopped {
             self.noop().await?;
         }
