@@ -3,6 +3,7 @@
 
 pub mod parse;
 pub mod pdf;
+pub mod slim;
 pub mod text;
 
 use chrono::{DateTime, FixedOffset};

@@ -37,11 +37,14 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
     }
     // Bulk mail (lists, newsletters) never serves an opportunity: its header is all we read,
     // which spares decoding large HTML bodies and images.
+    // Other mail is parsed without the bodies of attachments whose content is not read.
     let parser = MessageParser::default();
+    let slimmed;
     let parsed = if looks_bulk(bytes) {
         parser.parse_headers(bytes)
     } else {
-        parser.parse(bytes)
+        slimmed = super::slim::slim(bytes, pdf_text_wanted);
+        parser.parse(&slimmed[..])
     };
     let Some(msg) = parsed else {
         mail.defects.push("not a parsable message".into());
@@ -255,13 +258,15 @@ fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut 
             })
             .unwrap_or_else(|| "application/octet-stream".into());
         let name = one_line(part.attachment_name().unwrap_or(""));
+        // A body left out by the slimming pass carries its size in a header.
+        let omitted = super::slim::omitted_size(part);
         let mut att = Attachment {
-            size: part.len(),
+            size: omitted.unwrap_or(part.len()),
             text: None,
             name,
             content_type,
         };
-        if want_text {
+        if want_text && omitted.is_none() {
             att.text = attachment_text(part, &att);
             if let PartType::Message(inner) = &part.body
                 && mail.forwarded.is_none()
@@ -275,15 +280,20 @@ fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut 
     }
 }
 
-fn attachment_text(part: &mail_parser::MessagePart<'_>, att: &Attachment) -> Option<String> {
-    let is_pdf = att.content_type == "application/pdf" || att.name.to_lowercase().ends_with(".pdf");
-    // Quote documents are small; large PDFs (brochures, plans, scans) are not read.
-    let limit = if crate::detect::quote::is_quote_attachment(&att.name) {
+/// Whether an attachment's text is read: PDFs only, and only small ones unless the name says
+/// it is a quote. Quote documents are small; large PDFs (brochures, plans, scans) are not read.
+fn pdf_text_wanted(content_type: &str, name: &str, size: usize) -> bool {
+    let is_pdf = content_type == "application/pdf" || name.to_lowercase().ends_with(".pdf");
+    let limit = if crate::detect::quote::is_quote_attachment(name) {
         MAX_PDF
     } else {
         MAX_PDF / 8
     };
-    if !is_pdf || att.size > limit {
+    is_pdf && size <= limit
+}
+
+fn attachment_text(part: &mail_parser::MessagePart<'_>, att: &Attachment) -> Option<String> {
+    if !pdf_text_wanted(&att.content_type, &att.name, att.size) {
         return None;
     }
     let text = super::pdf::pdf_text(part.contents(), MAX_PDF_TEXT);
