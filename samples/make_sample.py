@@ -307,7 +307,17 @@ def alt(text, style, key, charset="utf-8"):
 
 
 def with_files(body_part, files, style, key):
-    return multipart("mixed", [body_part] + [attachment(n, d) for n, d in files], boundary_for(style, key))
+    return multipart("mixed", [body_part] + [attachment(*f) for f in files], boundary_for(style, key))
+
+
+def photo(seed, size):
+    """A JPEG-like blob (deterministic): large enough that dealwatch does not read it."""
+    out = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+    block = seed.encode()
+    while len(out) < size:
+        block = hashlib.sha256(block).digest()
+        out += block
+    return out[:size] + b"\xff\xd9"
 
 
 # --------------------------------------------------------------------------- signatures
@@ -498,7 +508,10 @@ pdf = quote_pdf("en", "Q-2026-044", "03/03/2026", "Harlow Precision Components L
                  "Commissioning + training .................... EUR 1,500.00"],
                 ["Total excl. VAT: EUR 12,300.00", "Incoterm: DAP Telford - payment 30 days net"])
 add("t02m1", "Sent", when("2026-03-03 10:20", 1), CAMILLE, [GRAHAM], s02,
-    with_files(alt(t, "tb", "t02m1"), [("Q-2026-044_Ventilaire.pdf", pdf)], "tb", "t02m1"), t, lang="en")
+    # A site photo before the quote: it is left out when parsing (and when fetching over IMAP)
+    # while the PDF after it is still read.
+    with_files(alt(t, "tb", "t02m1"), [("Telford_cell3.jpg", photo("t02m1", 60_000), "image/jpeg"),
+                                       ("Q-2026-044_Ventilaire.pdf", pdf)], "tb", "t02m1"), t, lang="en")
 
 t = """Dear Graham,
 

@@ -215,7 +215,9 @@ async fn round(
     }
     let before = session.bytes_fetched;
     let cap = WHOLE_CAP.min(ctx.config.detect.max_message_bytes);
-    let mut src = ImapSource::new(session, folders, positions, cap).with_stop(stop);
+    let mut src = ImapSource::new(session, folders, positions, cap)
+        .with_identity(identity.clone())
+        .with_stop(stop);
     let opts = ScanOptions {
         identity,
         free_mail: &ctx.config.detect.free_mail_domains,

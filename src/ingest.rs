@@ -191,8 +191,17 @@ pub async fn scan<S: MailSource>(
 /// "never panics" on outside data).
 fn read_one(raw: &RawMail, opts: &ScanOptions<'_>) -> Option<NewMessage> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mail = parse::parse(&raw.bytes, raw.truncated);
-        let facts = detect::detect(&mail, opts.identity, opts.free_mail);
+        let mut mail = parse::parse_with(&raw.bytes, raw.truncated, parse::Documents::Skip);
+        let mut facts = detect::detect(&mail, opts.identity, opts.free_mail);
+        // Attached documents serve only our own quotes: read them for our mail that has one.
+        let has_document = mail
+            .attachments
+            .iter()
+            .any(|a| parse::attachment_text_wanted(&a.content_type, &a.name, a.size));
+        if facts.direction == detect::Direction::Outbound && has_document {
+            mail = parse::parse_with(&raw.bytes, raw.truncated, parse::Documents::Read);
+            facts = detect::detect(&mail, opts.identity, opts.free_mail);
+        }
         to_row(raw, &mail, &facts, opts.now)
     }))
     .ok()

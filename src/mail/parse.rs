@@ -24,8 +24,25 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// Parses one message. `truncated` says the bytes stop short of the full message.
+/// Whether the text of attached documents (PDFs) is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Documents {
+    /// Read the documents [`attachment_text_wanted`] accepts.
+    Read,
+    /// Read none: every large attachment body is left out before parsing.
+    Skip,
+}
+
+/// Parses one message, reading attached documents. `truncated` says the bytes stop short of the
+/// full message.
 pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
+    parse_with(bytes, truncated, Documents::Read)
+}
+
+/// Parses one message; `documents` says whether attached PDFs are read. Only our own quotes
+/// need their documents, so the scan first parses without them and parses again when the
+/// message turns out to be ours and to carry one.
+pub fn parse_with(bytes: &[u8], truncated: bool, documents: Documents) -> Mail {
     let mut mail = Mail {
         size: bytes.len(),
         truncated,
@@ -43,7 +60,10 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
     let parsed = if looks_bulk(bytes) {
         parser.parse_headers(bytes)
     } else {
-        slimmed = super::slim::slim(bytes, pdf_text_wanted);
+        slimmed = match documents {
+            Documents::Read => super::slim::slim(bytes, attachment_text_wanted),
+            Documents::Skip => super::slim::slim(bytes, |_, _, _| false),
+        };
         parser.parse(&slimmed[..])
     };
     let Some(msg) = parsed else {
@@ -81,7 +101,7 @@ pub fn parse(bytes: &[u8], truncated: bool) -> Mail {
                 mail.auto.precedence.as_deref(),
                 Some("bulk" | "list" | "junk")
             ));
-    read_attachments(&msg, !bulk, &mut mail);
+    read_attachments(&msg, !bulk, documents == Documents::Read, &mut mail);
     if !bulk {
         read_text(&msg, &mut mail);
     }
@@ -248,7 +268,12 @@ fn auto_headers(msg: &mail_parser::Message<'_>) -> AutoHeaders {
     }
 }
 
-fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut Mail) {
+fn read_attachments(
+    msg: &mail_parser::Message<'_>,
+    want_text: bool,
+    documents: bool,
+    mail: &mut Mail,
+) {
     for part in msg.attachments().take(100) {
         let content_type = part
             .content_type()
@@ -266,15 +291,16 @@ fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut 
             name,
             content_type,
         };
-        if want_text && omitted.is_none() {
+        if want_text && documents && omitted.is_none() {
             att.text = attachment_text(part, &att);
-            if let PartType::Message(inner) = &part.body
-                && mail.forwarded.is_none()
-                && let Some(t) = inner.body_text(0)
-            {
-                let seg = split_quoted(&strip_controls(&t));
-                mail.forwarded = Some(seg.new_text);
-            }
+        }
+        if want_text
+            && let PartType::Message(inner) = &part.body
+            && mail.forwarded.is_none()
+            && let Some(t) = inner.body_text(0)
+        {
+            let seg = split_quoted(&strip_controls(&t));
+            mail.forwarded = Some(seg.new_text);
         }
         mail.attachments.push(att);
     }
@@ -282,7 +308,7 @@ fn read_attachments(msg: &mail_parser::Message<'_>, want_text: bool, mail: &mut 
 
 /// Whether an attachment's text is read: PDFs only, and only small ones unless the name says
 /// it is a quote. Quote documents are small; large PDFs (brochures, plans, scans) are not read.
-fn pdf_text_wanted(content_type: &str, name: &str, size: usize) -> bool {
+pub fn attachment_text_wanted(content_type: &str, name: &str, size: usize) -> bool {
     let is_pdf = content_type == "application/pdf" || name.to_lowercase().ends_with(".pdf");
     let limit = if crate::detect::quote::is_quote_attachment(name) {
         MAX_PDF
@@ -293,7 +319,7 @@ fn pdf_text_wanted(content_type: &str, name: &str, size: usize) -> bool {
 }
 
 fn attachment_text(part: &mail_parser::MessagePart<'_>, att: &Attachment) -> Option<String> {
-    if !pdf_text_wanted(&att.content_type, &att.name, att.size) {
+    if !attachment_text_wanted(&att.content_type, &att.name, att.size) {
         return None;
     }
     let text = super::pdf::pdf_text(part.contents(), MAX_PDF_TEXT);

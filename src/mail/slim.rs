@@ -26,6 +26,34 @@ pub fn omitted_size(part: &mail_parser::MessagePart<'_>) -> Option<usize> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// Whether a leaf part's body is left out, from its `type/subtype` (lowercase), file name,
+/// encoded length and transfer encoding: `Some(approximate decoded size)` for a large non-text
+/// part whose content `wanted` says is not read. Shared with the IMAP client, which decides from
+/// BODYSTRUCTURE which parts to fetch.
+pub fn omitted(
+    ctype: &str,
+    name: &str,
+    encoded: usize,
+    base64: bool,
+    wanted: Wanted,
+) -> Option<usize> {
+    if encoded < KEEP_BELOW
+        || ctype.starts_with("text/")
+        || ctype.starts_with("message/")
+        || ctype.starts_with("multipart/")
+    {
+        return None;
+    }
+    // Base64 lines carry 57 bytes in 76 characters plus a line break; the low estimate (CRLF
+    // breaks, short lines) decides, so a part near a limit is kept and `parse` judges exactly.
+    let (decoded, decoded_low) = if base64 {
+        (encoded / 77 * 57, encoded / 78 * 54)
+    } else {
+        (encoded, encoded * 9 / 10)
+    };
+    (!wanted(ctype, name, decoded_low)).then_some(decoded)
+}
+
 /// Bodies up to this many encoded bytes are always kept: too small to be worth leaving out.
 const KEEP_BELOW: usize = 16 * 1024;
 /// Multipart nesting deeper than this is copied as it is.
@@ -153,30 +181,15 @@ fn part(
         return;
     }
     let ctype = mime_type(&ct);
-    if ctype.starts_with("text/")
-        || ctype.starts_with("message/")
-        || ctype.starts_with("multipart/")
-    {
-        return;
-    }
-    let cte = header_value(head, "content-transfer-encoding")
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    // Base64 lines carry 57 bytes in 76 characters plus a line break; the low estimate (CRLF
-    // breaks, short lines) decides, so a part near a limit is kept and `parse` judges exactly.
-    let (decoded, decoded_low) = if cte == "base64" {
-        (encoded / 77 * 57, encoded / 78 * 54)
-    } else {
-        (encoded, encoded * 9 / 10)
-    };
+    let base64 = header_value(head, "content-transfer-encoding")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("base64"));
     let name = header_value(head, "content-disposition")
         .and_then(|d| param(&d, "filename"))
         .or_else(|| param(&ct, "name"))
         .unwrap_or_default();
-    if wanted(&ctype, &name, decoded_low) {
+    let Some(decoded) = omitted(&ctype, &name, encoded, base64, wanted) else {
         return;
-    }
+    };
     let header_end = body_start - blank_len(bytes, body_start);
     omit(PartStart { header_end }, end, decoded);
 }
@@ -219,7 +232,7 @@ fn blank_len(bytes: &[u8], body_start: usize) -> usize {
 }
 
 /// The unfolded value of the first header named `name` (lowercase) in a header block.
-fn header_value(head: &[u8], name: &str) -> Option<String> {
+pub(crate) fn header_value(head: &[u8], name: &str) -> Option<String> {
     let mut lines = head.split(|&b| b == b'\n').peekable();
     while let Some(line) = lines.next() {
         let Some(colon) = line.iter().position(|&b| b == b':') else {

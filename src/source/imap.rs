@@ -522,8 +522,13 @@ impl ImapSession {
     }
 
     /// Sizes, structures, delivery times and headers of these UIDs (sorted); a UID the server
-    /// skipped is asked again, and dropped only if the server no longer has it.
-    pub async fn fetch_meta(&mut self, uids: &[u32]) -> Result<Vec<Meta>, ImapError> {
+    /// skipped is asked again, and dropped only if the server no longer has it. `ours` says
+    /// whether a From address is ours (our mail's attached documents are fetched).
+    pub async fn fetch_meta(
+        &mut self,
+        uids: &[u32],
+        ours: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Vec<Meta>, ImapError> {
         let mut got: HashMap<u32, Meta> = HashMap::new();
         let mut missing: Vec<u32> = uids.to_vec();
         for attempt in 0..2 {
@@ -537,7 +542,7 @@ impl ImapSession {
             let mut bytes = 0u64;
             self.command(&cmd, |r| {
                 if let Response::Fetch(_, attrs) = r
-                    && let Some(m) = fetch::meta_from(attrs)
+                    && let Some(m) = fetch::meta_from(attrs, ours)
                 {
                     bytes += m.header.len() as u64;
                     got.insert(m.uid, m);
@@ -588,18 +593,21 @@ impl ImapSession {
         metas: &[Meta],
         cap: usize,
     ) -> Result<Vec<RawMail>, ImapError> {
-        let mut bodies: HashMap<u32, Vec<u8>> = HashMap::new();
+        let mut bodies: HashMap<u32, fetch::Fetched> = HashMap::new();
         let mut wanted: Vec<(u32, BodyPlan)> = Vec::new();
         for m in metas {
             let plan = fetch::plan(m, cap);
-            if plan != BodyPlan::HeaderOnly {
+            if plan.fetches_anything() {
                 wanted.push((m.uid, plan));
             }
         }
+        let complete = |bodies: &HashMap<u32, fetch::Fetched>, uid: u32, plan: &BodyPlan| {
+            bodies.get(&uid).is_some_and(|f| f.complete(plan))
+        };
         for attempt in 0..2 {
             let todo: Vec<(u32, BodyPlan)> = wanted
                 .iter()
-                .filter(|(u, _)| !bodies.contains_key(u))
+                .filter(|(u, p)| !complete(&bodies, *u, p))
                 .cloned()
                 .collect();
             if todo.is_empty() {
@@ -612,11 +620,8 @@ impl ImapSession {
                 let cmd = format!("UID FETCH {} (UID {items})", uid_set(&uids));
                 let mut bytes = 0u64;
                 self.command(&cmd, |r| {
-                    if let Response::Fetch(_, attrs) = r
-                        && let Some((uid, body)) = fetch::body_from(attrs)
-                    {
-                        bytes += body.len() as u64;
-                        bodies.insert(uid, body);
+                    if let Response::Fetch(_, attrs) = r {
+                        bytes += fetch::body_from(attrs, &mut bodies) as u64;
                     }
                 })
                 .await?;
@@ -625,14 +630,14 @@ impl ImapSession {
         }
         let mut missing: Vec<u32> = wanted
             .iter()
+            .filter(|(u, p)| !complete(&bodies, *u, p))
             .map(|(u, _)| *u)
-            .filter(|u| !bodies.contains_key(u))
             .collect();
         self.drop_expunged(&mut missing).await?;
         let gone: Vec<u32> = wanted
             .iter()
+            .filter(|(u, p)| !complete(&bodies, *u, p))
             .map(|(u, _)| *u)
-            .filter(|u| !bodies.contains_key(u))
             .collect();
         let mut out = Vec::with_capacity(metas.len());
         for m in metas {
@@ -640,15 +645,17 @@ impl ImapSession {
                 continue;
             }
             let plan = fetch::plan(m, cap);
-            let (bytes, truncated) = match (plan, bodies.remove(&m.uid)) {
-                (BodyPlan::Whole, Some(b)) => (b, false),
-                (BodyPlan::Partial(_), Some(b)) => (b, true),
-                (_, _) => {
+            let truncated = plan.truncates(m);
+            let got = bodies.remove(&m.uid).unwrap_or_default();
+            let bytes = match (&plan, &m.structure, got.whole) {
+                (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(b)) => b,
+                (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(&m.header, root, &got.parts),
+                _ => {
                     let mut h = m.header.clone();
                     if !h.ends_with(b"\r\n\r\n") && !h.ends_with(b"\n\n") {
                         h.extend_from_slice(b"\r\n");
                     }
-                    (h, true)
+                    h
                 }
             };
             out.push(RawMail {
@@ -656,7 +663,7 @@ impl ImapSession {
                 location: format!("{folder};UIDVALIDITY={uid_validity}/{}", m.uid),
                 uid: Some(m.uid),
                 bytes,
-                truncated,
+                truncated: truncated || plan == BodyPlan::HeaderOnly,
                 received_at: m.internal_date,
             });
         }
@@ -796,6 +803,7 @@ pub struct ImapSource<'s> {
     folders: Vec<(String, String)>,
     positions: HashMap<String, FolderPosition>,
     cap: usize,
+    identity: Option<crate::config::Identity>,
     next_folder: usize,
     current: Option<FolderState>,
     stop: Option<tokio::sync::watch::Receiver<bool>>,
@@ -830,12 +838,20 @@ impl<'s> ImapSource<'s> {
             folders,
             positions,
             cap,
+            identity: None,
             next_folder: 0,
             current: None,
             stop: None,
             uid_next: HashMap::new(),
             current_folder: None,
         }
+    }
+
+    /// Who we are: the attached documents of mail from others are then not fetched (they serve
+    /// only our own quotes). Without it every document that could be read is fetched.
+    pub fn with_identity(mut self, identity: crate::config::Identity) -> Self {
+        self.identity = Some(identity);
+        self
     }
 
     /// Ends the pass early (after the current batch) when `stop` turns true.
@@ -912,7 +928,9 @@ impl<'s> ImapSource<'s> {
             if st.metas.is_empty() && !st.pending_uids.is_empty() {
                 let n = st.pending_uids.len().min(META_CHUNK);
                 let chunk: Vec<u32> = st.pending_uids.drain(..n).collect();
-                let metas = self.session.fetch_meta(&chunk).await?;
+                let identity = self.identity.clone();
+                let ours = move |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
+                let metas = self.session.fetch_meta(&chunk, &ours).await?;
                 st.metas.extend(metas);
                 if st.metas.is_empty() {
                     // Every UID of the chunk is gone: commit past them.

@@ -1,9 +1,19 @@
-//! What to fetch for each message: the header, size and structure come first (cheap); then the
-//! whole message when it is small, its beginning when it is large (marked truncated), and nothing
-//! more for bulk mail (mailing lists, newsletters), whose header is enough to classify it.
+//! What to fetch for each message: the header, size and structure come first (cheap); then
+//! - nothing more for bulk mail (mailing lists, newsletters), whose header is enough;
+//! - only the parts that are read when BODYSTRUCTURE shows large attachments whose content is
+//!   not (the same rule as the local pre-pass, [`crate::mail::slim`]): the message is rebuilt
+//!   from the fetched parts and part headers made from the structure, with the left-out bodies
+//!   empty and their size recorded;
+//! - else the whole message when it is small, its beginning when it is large (marked truncated).
 
-use async_imap::imap_proto::{AttributeValue, MessageSection, SectionPath};
+use std::collections::HashMap;
+
+use async_imap::imap_proto::{
+    AttributeValue, BodyStructure, ContentEncoding, MessageSection, SectionPath,
+};
 use chrono::{DateTime, Utc};
+
+use crate::mail::slim;
 
 /// A message's header and size, from the first FETCH.
 #[derive(Debug, Clone)]
@@ -18,10 +28,242 @@ pub struct Meta {
     pub header: Vec<u8>,
     /// Whether the header marks bulk mail.
     pub bulk: bool,
+    /// The MIME structure, when the server sent one we can rebuild the message from.
+    pub structure: Option<Node>,
+    /// The From address, lowercased, read from the raw header.
+    pub from: Option<String>,
+}
+
+/// The address of the first From header of a raw header block (`<a@b>` or a bare `a@b`).
+pub fn from_address(header: &[u8]) -> Option<String> {
+    let value = slim::header_value(header, "from")?;
+    let addr = match (value.find('<'), value.rfind('>')) {
+        (Some(a), Some(b)) if a < b => value[a + 1..b].to_string(),
+        _ => value
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .find(|w| w.contains('@'))?
+            .to_string(),
+    };
+    let addr = addr.trim().trim_matches('"').to_ascii_lowercase();
+    addr.contains('@').then_some(addr)
+}
+
+/// A node of a message's MIME structure, from BODYSTRUCTURE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// A multipart with its boundary and children.
+    Multipart {
+        /// `mixed`, `alternative`, ...
+        subtype: String,
+        /// The boundary parameter.
+        boundary: String,
+        /// The children, in order.
+        parts: Vec<Node>,
+    },
+    /// A leaf part (a message/rfc822 part is a leaf here: fetched whole).
+    Leaf {
+        /// The IMAP part path (`1.2` is `[1, 2]`).
+        path: Vec<u32>,
+        /// The part's MIME header, made from the structure (ends with CRLF, no blank line).
+        header: String,
+        /// Encoded size.
+        octets: u32,
+        /// `Some(decoded size)` when the body is not fetched.
+        omitted: Option<usize>,
+    },
+}
+
+impl Node {
+    fn leaves<'a>(&'a self, out: &mut Vec<&'a Node>) {
+        match self {
+            Node::Multipart { parts, .. } => parts.iter().for_each(|p| p.leaves(out)),
+            leaf => out.push(leaf),
+        }
+    }
+
+    /// The paths and sizes of the leaves whose body is fetched.
+    pub fn kept(&self) -> Vec<(Vec<u32>, u32)> {
+        let mut leaves = Vec::new();
+        self.leaves(&mut leaves);
+        leaves
+            .into_iter()
+            .filter_map(|l| match l {
+                Node::Leaf {
+                    path,
+                    octets,
+                    omitted: None,
+                    ..
+                } => Some((path.clone(), *octets)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn any_omitted(&self) -> bool {
+        match self {
+            Node::Multipart { parts, .. } => parts.iter().any(Node::any_omitted),
+            Node::Leaf { omitted, .. } => omitted.is_some(),
+        }
+    }
+}
+
+/// Converts a BODYSTRUCTURE into a [`Node`] tree. `None` when a multipart has no boundary (the
+/// message could not be rebuilt faithfully) or the nesting is unreasonably deep. `documents`
+/// says whether attached documents are read (our own mail); when not, every large attachment is
+/// left out.
+pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
+    fn walk(bs: &BodyStructure<'_>, path: Vec<u32>, depth: usize, documents: bool) -> Option<Node> {
+        if depth > 16 {
+            return None;
+        }
+        match bs {
+            BodyStructure::Multipart { common, bodies, .. } => {
+                let boundary = param(&common.ty.params, "boundary")?;
+                let mut parts = Vec::with_capacity(bodies.len());
+                for (i, b) in bodies.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push(u32::try_from(i + 1).ok()?);
+                    parts.push(walk(b, p, depth + 1, documents)?);
+                }
+                Some(Node::Multipart {
+                    subtype: common.ty.subtype.to_ascii_lowercase(),
+                    boundary,
+                    parts,
+                })
+            }
+            BodyStructure::Basic { common, other, .. }
+            | BodyStructure::Text { common, other, .. }
+            | BodyStructure::Message { common, other, .. } => {
+                let ctype = format!("{}/{}", common.ty.ty, common.ty.subtype).to_ascii_lowercase();
+                let name = common
+                    .disposition
+                    .as_ref()
+                    .and_then(|d| param(&d.params, "filename"))
+                    .or_else(|| param(&common.ty.params, "name"))
+                    .unwrap_or_default();
+                let base64 = matches!(other.transfer_encoding, ContentEncoding::Base64);
+                let omitted = slim::omitted(
+                    &ctype,
+                    &name,
+                    other.octets as usize,
+                    base64,
+                    if documents {
+                        crate::mail::parse::attachment_text_wanted
+                    } else {
+                        |_, _, _| false
+                    },
+                );
+                let mut header = format!("Content-Type: {ctype}");
+                push_params(&mut header, &common.ty.params);
+                header.push_str("\r\n");
+                let cte = match &other.transfer_encoding {
+                    ContentEncoding::SevenBit => "7bit",
+                    ContentEncoding::EightBit => "8bit",
+                    ContentEncoding::Binary => "binary",
+                    ContentEncoding::Base64 => "base64",
+                    ContentEncoding::QuotedPrintable => "quoted-printable",
+                    ContentEncoding::Other(o) => o.as_ref(),
+                };
+                header.push_str(&format!("Content-Transfer-Encoding: {}\r\n", clean(cte)));
+                if let Some(d) = &common.disposition {
+                    header.push_str(&format!("Content-Disposition: {}", clean(&d.ty)));
+                    push_params(&mut header, &d.params);
+                    header.push_str("\r\n");
+                }
+                if let Some(size) = omitted {
+                    header.push_str(&format!("{}: {size}\r\n", slim::OMITTED_HEADER));
+                }
+                Some(Node::Leaf {
+                    path: if path.is_empty() { vec![1] } else { path },
+                    header,
+                    octets: other.octets,
+                    omitted,
+                })
+            }
+        }
+    }
+    walk(bs, Vec::new(), 0, documents)
+}
+
+fn param(params: &async_imap::imap_proto::BodyParams<'_>, name: &str) -> Option<String> {
+    params.as_ref().and_then(|ps| {
+        ps.iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(name)
+                    || k.strip_suffix('*')
+                        .is_some_and(|k| k.eq_ignore_ascii_case(name))
+            })
+            .map(|(_, v)| v.to_string())
+    })
+}
+
+/// Header text from the server, without line breaks or control characters.
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn push_params(header: &mut String, params: &async_imap::imap_proto::BodyParams<'_>) {
+    for (k, v) in params.iter().flatten() {
+        let v = clean(v).replace('\\', "\\\\").replace('"', "\\\"");
+        header.push_str(&format!(";\r\n\t{}=\"{v}\"", clean(k)));
+    }
+}
+
+/// Rebuilds a message from its header, its structure and the fetched bodies of the kept parts
+/// (keyed by path). A kept part missing from `bodies` comes out empty.
+pub fn assemble(header: &[u8], root: &Node, bodies: &HashMap<Vec<u32>, Vec<u8>>) -> Vec<u8> {
+    fn body(node: &Node, bodies: &HashMap<Vec<u32>, Vec<u8>>, out: &mut Vec<u8>) {
+        match node {
+            Node::Multipart {
+                boundary, parts, ..
+            } => {
+                for p in parts {
+                    out.extend_from_slice(b"--");
+                    out.extend_from_slice(boundary.as_bytes());
+                    out.extend_from_slice(b"\r\n");
+                    entity(p, bodies, out);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"--");
+                out.extend_from_slice(boundary.as_bytes());
+                out.extend_from_slice(b"--\r\n");
+            }
+            Node::Leaf { path, .. } => {
+                if let Some(b) = bodies.get(path) {
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+    }
+    fn entity(node: &Node, bodies: &HashMap<Vec<u32>, Vec<u8>>, out: &mut Vec<u8>) {
+        match node {
+            Node::Multipart {
+                subtype, boundary, ..
+            } => {
+                let b = boundary.replace('"', "");
+                out.extend_from_slice(
+                    format!("Content-Type: multipart/{subtype}; boundary=\"{b}\"\r\n\r\n")
+                        .as_bytes(),
+                );
+            }
+            Node::Leaf { header, .. } => {
+                out.extend_from_slice(header.as_bytes());
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        body(node, bodies, out);
+    }
+    let mut out = Vec::with_capacity(header.len() + 4096);
+    out.extend_from_slice(header);
+    if !out.ends_with(b"\r\n\r\n") && !out.ends_with(b"\n\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    body(root, bodies, &mut out);
+    out
 }
 
 /// How much of a message body to fetch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyPlan {
     /// Nothing beyond the header (bulk mail).
     HeaderOnly,
@@ -29,28 +271,80 @@ pub enum BodyPlan {
     Whole,
     /// `BODY.PEEK[]<0.n>`: the first n bytes.
     Partial(usize),
+    /// `BODY.PEEK[path]<0.n>` for each (path, n): the parts that are read, each up to the cap.
+    Parts(Vec<(Vec<u32>, usize)>),
 }
 
 impl BodyPlan {
     /// Bytes this plan costs, for batch sizing.
-    pub fn cost(self, m: &Meta) -> usize {
+    pub fn cost(&self, m: &Meta) -> usize {
         match self {
             BodyPlan::HeaderOnly => m.header.len(),
             BodyPlan::Whole => m.size as usize,
-            BodyPlan::Partial(n) => n.min(m.size as usize),
+            BodyPlan::Partial(n) => (*n).min(m.size as usize),
+            BodyPlan::Parts(parts) => m.header.len() + parts.iter().map(|(_, n)| n).sum::<usize>(),
+        }
+    }
+
+    /// Whether what this plan fetches stops short of what is read (a part or the message cut).
+    pub fn truncates(&self, m: &Meta) -> bool {
+        match self {
+            BodyPlan::HeaderOnly | BodyPlan::Whole => false,
+            BodyPlan::Partial(n) => *n < m.size as usize,
+            BodyPlan::Parts(_) => m.structure.as_ref().is_some_and(|s| {
+                s.kept()
+                    .iter()
+                    .zip(self.parts())
+                    .any(|((_, octets), (_, n))| (*octets as usize) > *n)
+            }),
+        }
+    }
+
+    /// Whether a body FETCH is needed at all.
+    pub fn fetches_anything(&self) -> bool {
+        match self {
+            BodyPlan::HeaderOnly => false,
+            BodyPlan::Parts(p) => !p.is_empty(),
+            BodyPlan::Whole | BodyPlan::Partial(_) => true,
+        }
+    }
+
+    fn parts(&self) -> &[(Vec<u32>, usize)] {
+        match self {
+            BodyPlan::Parts(p) => p,
+            _ => &[],
         }
     }
 }
 
-/// The plan for one message, given the whole-message cap.
+/// The plan for one message, given the per-message (or per-part) cap.
 pub fn plan(m: &Meta, cap: usize) -> BodyPlan {
     if m.bulk {
-        BodyPlan::HeaderOnly
-    } else if (m.size as usize) <= cap {
+        return BodyPlan::HeaderOnly;
+    }
+    if let Some(s) = &m.structure
+        && s.any_omitted()
+    {
+        return BodyPlan::Parts(
+            s.kept()
+                .into_iter()
+                .map(|(p, octets)| (p, (octets as usize).min(cap)))
+                .collect(),
+        );
+    }
+    if (m.size as usize) <= cap {
         BodyPlan::Whole
     } else {
         BodyPlan::Partial(cap)
     }
+}
+
+/// The section name of a part path (`1.2`).
+pub fn section(path: &[u32]) -> String {
+    path.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Groups UIDs by fetch items: (items, sorted UIDs).
@@ -61,6 +355,12 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
             BodyPlan::HeaderOnly => continue,
             BodyPlan::Whole => "BODY.PEEK[]".to_string(),
             BodyPlan::Partial(n) => format!("BODY.PEEK[]<0.{n}>"),
+            BodyPlan::Parts(parts) if parts.is_empty() => continue,
+            BodyPlan::Parts(parts) => parts
+                .iter()
+                .map(|(p, n)| format!("BODY.PEEK[{}]<0.{n}>", section(p)))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         match out.iter_mut().find(|(i, _)| *i == items) {
             Some((_, uids)) => uids.push(*uid),
@@ -73,22 +373,29 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
     out
 }
 
-/// Reads a metadata FETCH response.
-pub fn meta_from(attrs: &[AttributeValue<'_>]) -> Option<Meta> {
+/// Reads a metadata FETCH response. `ours` says whether a From address is ours: attached
+/// documents are fetched only for our own mail (they serve our quotes).
+pub fn meta_from(attrs: &[AttributeValue<'_>], ours: &dyn Fn(&str) -> bool) -> Option<Meta> {
     let mut uid = None;
     let mut size = None;
     let mut internal_date = None;
-    let mut header = None;
+    let mut structure = None;
+    let header = attrs.iter().find_map(|a| match a {
+        AttributeValue::BodySection {
+            section: Some(SectionPath::Full(MessageSection::Header)),
+            data,
+            ..
+        } => Some(data.as_deref().unwrap_or_default().to_vec()),
+        _ => None,
+    });
+    let from = header.as_deref().and_then(from_address);
+    let documents = from.as_deref().is_none_or(ours);
     for a in attrs {
         match a {
             AttributeValue::Uid(u) => uid = Some(*u),
             AttributeValue::Rfc822Size(s) => size = Some(*s),
             AttributeValue::InternalDate(d) => internal_date = super::parse_internal_date(d),
-            AttributeValue::BodySection {
-                section: Some(SectionPath::Full(MessageSection::Header)),
-                data,
-                ..
-            } => header = Some(data.as_deref().unwrap_or_default().to_vec()),
+            AttributeValue::BodyStructure(bs) => structure = node_from(bs, documents),
             _ => {}
         }
     }
@@ -100,26 +407,77 @@ pub fn meta_from(attrs: &[AttributeValue<'_>]) -> Option<Meta> {
         internal_date,
         header,
         bulk,
+        structure,
+        from,
     })
 }
 
-/// Reads a body FETCH response: (UID, bytes).
-pub fn body_from(attrs: &[AttributeValue<'_>]) -> Option<(u32, Vec<u8>)> {
-    let mut uid = None;
-    let mut body = None;
+/// What a body FETCH response carried for one message.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// The whole message (or its beginning).
+    pub whole: Option<Vec<u8>>,
+    /// Part bodies, by path.
+    pub parts: HashMap<Vec<u32>, Vec<u8>>,
+}
+
+impl Fetched {
+    /// Whether everything the plan asked for is here.
+    pub fn complete(&self, plan: &BodyPlan) -> bool {
+        match plan {
+            BodyPlan::HeaderOnly => true,
+            BodyPlan::Whole | BodyPlan::Partial(_) => self.whole.is_some(),
+            BodyPlan::Parts(p) => p.iter().all(|(path, _)| self.parts.contains_key(path)),
+        }
+    }
+
+    /// Bytes received.
+    pub fn len(&self) -> usize {
+        self.whole.as_ref().map_or(0, Vec::len) + self.parts.values().map(Vec::len).sum::<usize>()
+    }
+
+    /// Whether nothing was received.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads a body FETCH response into `into` (keyed by UID); returns the bytes it carried.
+pub fn body_from(attrs: &[AttributeValue<'_>], into: &mut HashMap<u32, Fetched>) -> usize {
+    let Some(uid) = attrs.iter().find_map(|a| match a {
+        AttributeValue::Uid(u) => Some(*u),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    let mut bytes = 0;
     for a in attrs {
         match a {
-            AttributeValue::Uid(u) => uid = Some(*u),
             AttributeValue::BodySection {
                 section: None,
                 data: Some(d),
                 ..
-            } => body = Some(d.to_vec()),
-            AttributeValue::Rfc822(Some(d)) => body = Some(d.to_vec()),
+            }
+            | AttributeValue::Rfc822(Some(d)) => {
+                bytes += d.len();
+                into.entry(uid).or_default().whole = Some(d.to_vec());
+            }
+            AttributeValue::BodySection {
+                section: Some(SectionPath::Part(path, None)),
+                data,
+                ..
+            } => {
+                let d = data.as_deref().unwrap_or_default();
+                bytes += d.len();
+                into.entry(uid)
+                    .or_default()
+                    .parts
+                    .insert(path.clone(), d.to_vec());
+            }
             _ => {}
         }
     }
-    Some((uid?, body?))
+    bytes
 }
 
 /// Whether a header marks bulk mail: `List-Id`, `List-Unsubscribe`, or `Precedence: bulk/list/junk`.
@@ -150,6 +508,119 @@ mod tests {
         assert!(!is_bulk(b"Precedence: first-class\r\n\r\n"));
     }
 
+    /// A Dovecot-style FETCH response: text and HTML alternatives, a large photo, a small PDF.
+    const STRUCTURE: &[u8] = b"* 1 FETCH (UID 7 BODYSTRUCTURE (((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 40 2 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 60 1 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"alt\") NIL NIL NIL)(\"image\" \"jpeg\" (\"name\" \"site.jpg\") NIL NIL \"base64\" 80000 NIL (\"attachment\" (\"filename\" \"site.jpg\")) NIL NIL)(\"application\" \"pdf\" (\"name\" \"Devis_DEV-1.pdf\") NIL NIL \"base64\" 30000 NIL (\"attachment\" (\"filename*\" \"Devis_DEV-1.pdf\")) NIL NIL) \"mixed\" (\"boundary\" \"mix\") NIL NIL NIL))\r\n";
+
+    fn structure() -> Node {
+        let (_, resp) =
+            async_imap::imap_proto::parser::parse_response(STRUCTURE).expect("parsable response");
+        let async_imap::imap_proto::Response::Fetch(_, attrs) = resp else {
+            panic!("not a FETCH response");
+        };
+        attrs
+            .iter()
+            .find_map(|a| match a {
+                AttributeValue::BodyStructure(bs) => node_from(bs, true),
+                _ => None,
+            })
+            .expect("a structure")
+    }
+
+    #[test]
+    fn only_parts_that_are_read_are_fetched_and_the_message_is_rebuilt() {
+        let root = structure();
+        let m = Meta {
+            uid: 7,
+            size: 120_000,
+            internal_date: None,
+            header: b"From: a@example.com\r\nSubject: devis\r\nContent-Type: multipart/mixed; boundary=\"mix\"\r\n\r\n".to_vec(),
+            bulk: false,
+            structure: Some(root.clone()),
+            from: None,
+        };
+        let plan = plan(&m, 256 * 1024);
+        assert_eq!(
+            plan,
+            BodyPlan::Parts(vec![(vec![1, 1], 40), (vec![1, 2], 60), (vec![3], 30000)])
+        );
+        assert!(!plan.truncates(&m));
+        assert_eq!(
+            group_commands(&[(7, plan)])[0].0,
+            "BODY.PEEK[1.1]<0.40> BODY.PEEK[1.2]<0.60> BODY.PEEK[3]<0.30000>"
+        );
+        let mut bodies = HashMap::new();
+        bodies.insert(vec![1, 1], b"Bonjour, voici le devis.".to_vec());
+        bodies.insert(vec![1, 2], b"<p>Bonjour, voici le devis.</p>".to_vec());
+        bodies.insert(vec![3], b"JVBERi0xLjQK".to_vec());
+        let raw = assemble(&m.header, &root, &bodies);
+        let msg = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .expect("parsable");
+        assert_eq!(
+            msg.body_text(0).as_deref(),
+            Some("Bonjour, voici le devis.")
+        );
+        use mail_parser::MimeHeaders;
+        let names: Vec<_> = msg
+            .attachments()
+            .filter_map(|a| a.attachment_name())
+            .collect();
+        assert_eq!(names, ["site.jpg", "Devis_DEV-1.pdf"]);
+        let photo = msg.attachment(0).expect("photo");
+        assert!(slim::omitted_size(photo).is_some_and(|n| n > 50_000));
+        assert_eq!(
+            msg.attachment(1).map(|a| a.contents()),
+            Some(&b"%PDF-1.4\n"[..])
+        );
+    }
+
+    #[test]
+    fn documents_of_others_are_not_fetched() {
+        let (_, resp) =
+            async_imap::imap_proto::parser::parse_response(STRUCTURE).expect("parsable response");
+        let async_imap::imap_proto::Response::Fetch(_, attrs) = resp else {
+            panic!("not a FETCH response");
+        };
+        let Some(AttributeValue::BodyStructure(bs)) = attrs
+            .iter()
+            .find(|a| matches!(a, AttributeValue::BodyStructure(_)))
+        else {
+            panic!("no structure");
+        };
+        let theirs = node_from(bs, false).expect("structure");
+        let kept: Vec<Vec<u32>> = theirs.kept().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(kept, [vec![1, 1], vec![1, 2]]);
+    }
+
+    #[test]
+    fn from_addresses_are_read_from_raw_headers() {
+        let h = b"Subject: x\r\nFrom: =?utf-8?q?Ren=C3=A9?= <Rene@Example.COM>\r\nTo: b@c\r\n\r\n";
+        assert_eq!(from_address(h).as_deref(), Some("rene@example.com"));
+        assert_eq!(
+            from_address(b"From: bare@example.com\n\n").as_deref(),
+            Some("bare@example.com")
+        );
+        assert_eq!(from_address(b"From: undisclosed\n\n"), None);
+        assert_eq!(from_address(b"To: a@b\n\n"), None);
+    }
+
+    #[test]
+    fn parts_over_the_cap_are_cut_and_marked() {
+        let root = structure();
+        let m = Meta {
+            uid: 7,
+            size: 120_000,
+            internal_date: None,
+            header: Vec::new(),
+            bulk: false,
+            structure: Some(root),
+            from: None,
+        };
+        let p = plan(&m, 1000);
+        assert!(matches!(&p, BodyPlan::Parts(v) if v[2] == (vec![3], 1000)));
+        assert!(p.truncates(&m));
+    }
+
     #[test]
     fn plans_follow_size_and_bulk() {
         let m = Meta {
@@ -158,6 +629,8 @@ mod tests {
             internal_date: None,
             header: Vec::new(),
             bulk: false,
+            structure: None,
+            from: None,
         };
         assert_eq!(plan(&m, 100), BodyPlan::Whole);
         let big = Meta {
