@@ -84,6 +84,7 @@ fn phase_scan(dir: &Path, db: &Path) -> (usize, u64) {
             source_name: "bench",
             now: chrono::Utc::now(),
             progress: false,
+            parse_thread: false,
         };
         let stats = scan(&mut src, &mut store, &opts).await.expect("scan");
         (stats.read, stats.bytes)

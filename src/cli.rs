@@ -433,6 +433,7 @@ pub async fn scan_with<S: crate::source::MailSource>(
         source_name,
         now: ctx.clock.now(),
         progress: std::io::stderr().is_terminal(),
+        parse_thread: true,
     };
     ingest::scan(src, store, &opts)
         .await

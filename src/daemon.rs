@@ -224,6 +224,7 @@ async fn round(
         source_name: name,
         now: ctx.clock.now(),
         progress,
+        parse_thread: true,
     };
     let result = ingest::scan(&mut src, store, &opts).await;
     let uid_next = std::mem::take(&mut src.uid_next);

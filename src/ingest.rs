@@ -51,6 +51,9 @@ pub struct ScanOptions<'a> {
     pub now: DateTime<Utc>,
     /// Show a progress bar (when stderr is a terminal and the scan is long).
     pub progress: bool,
+    /// Parse on a second thread while the source reads the next batch and the store writes the
+    /// previous one. Off, everything runs on the calling thread.
+    pub parse_thread: bool,
 }
 
 /// The identity key of a stored message: lowercased Message-ID, or the content hash.
@@ -150,6 +153,9 @@ fn location_key(raw: &RawMail) -> String {
 }
 
 /// Scans a source to its end, then links new messages to opportunities.
+///
+/// Each batch commits in one transaction with the source position it covers, in source order;
+/// when the source fails, the batches already read are still stored before the error returns.
 pub async fn scan<S: MailSource>(
     source: &mut S,
     store: &mut Store,
@@ -157,33 +163,178 @@ pub async fn scan<S: MailSource>(
 ) -> Result<ScanStats, IngestError> {
     let mut stats = ScanStats::default();
     let bar = progress_bar(source.total_hint(), opts.progress);
-    while let Some(batch) = source.next_batch().await? {
-        let mut rows = Vec::with_capacity(batch.mails.len());
-        for raw in &batch.mails {
-            stats.read += 1;
-            stats.bytes += raw.bytes.len() as u64;
-            bar.inc(1);
-            let loc = location_key(raw);
-            if store.knows_location(opts.source_name, &raw.folder, &loc)? {
-                stats.known += 1;
-                continue;
-            }
-            let row = read_one(raw, opts).unwrap_or_else(|| {
-                tracing::warn!(location = %raw.location, "internal error while reading this message; stored as degraded");
-                degraded_row(raw)
-            });
-            if row.defects.len() > usize::from(raw.truncated) {
-                stats.degraded += 1;
-                tracing::debug!(location = %raw.location, defects = ?row.defects, "degraded message");
-            }
-            rows.push((raw.folder.clone(), loc, row));
+    if opts.parse_thread {
+        scan_pipelined(source, store, opts, &mut stats, &bar).await?;
+    } else {
+        while let Some(batch) = source.next_batch().await? {
+            let job = new_mails(batch, store, opts, &mut stats, &bar)?;
+            let rows: Vec<_> = job
+                .mails
+                .iter()
+                .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, opts)))
+                .collect();
+            store_rows(store, opts, &mut stats, &job.mails, rows, job.position)?;
         }
-        stats.stored +=
-            store.insert_batch(opts.source_name, &rows, batch.position.as_ref(), opts.now)?;
     }
     bar.finish_and_clear();
     stats.link = link_pending(store)?;
     Ok(stats)
+}
+
+/// A batch's messages not stored yet, with their location keys, and its position.
+struct Job {
+    mails: Vec<(RawMail, String)>,
+    position: Option<crate::source::FolderPosition>,
+}
+
+/// Counts a batch and drops the messages whose location is already stored.
+fn new_mails(
+    batch: crate::source::Batch,
+    store: &Store,
+    opts: &ScanOptions<'_>,
+    stats: &mut ScanStats,
+    bar: &ProgressBar,
+) -> Result<Job, IngestError> {
+    let mut mails = Vec::with_capacity(batch.mails.len());
+    for raw in batch.mails {
+        stats.read += 1;
+        stats.bytes += raw.bytes.len() as u64;
+        bar.inc(1);
+        let loc = location_key(&raw);
+        if store.knows_location(opts.source_name, &raw.folder, &loc)? {
+            stats.known += 1;
+            continue;
+        }
+        mails.push((raw, loc));
+    }
+    Ok(Job {
+        mails,
+        position: batch.position,
+    })
+}
+
+/// The row for one message; a message that made the reader panic is stored degraded.
+fn row_of(raw: &RawMail, opts: &ScanOptions<'_>) -> NewMessage {
+    read_one(raw, opts).unwrap_or_else(|| {
+        tracing::warn!(location = %raw.location, "internal error while reading this message; stored as degraded");
+        degraded_row(raw)
+    })
+}
+
+fn store_rows(
+    store: &mut Store,
+    opts: &ScanOptions<'_>,
+    stats: &mut ScanStats,
+    mails: &[(RawMail, String)],
+    rows: Vec<(String, String, NewMessage)>,
+    position: Option<crate::source::FolderPosition>,
+) -> Result<(), IngestError> {
+    for ((raw, _), (_, _, row)) in mails.iter().zip(&rows) {
+        if row.defects.len() > usize::from(raw.truncated) {
+            stats.degraded += 1;
+            tracing::debug!(location = %raw.location, defects = ?row.defects, "degraded message");
+        }
+    }
+    stats.stored += store.insert_batch(opts.source_name, &rows, position.as_ref(), opts.now)?;
+    Ok(())
+}
+
+/// The scan with parsing on its own thread: the source reads batch n+1 while batch n is parsed,
+/// and the store writes each parsed batch in order. At most two batches are in flight, so memory
+/// stays bounded.
+async fn scan_pipelined<S: MailSource>(
+    source: &mut S,
+    store: &mut Store,
+    opts: &ScanOptions<'_>,
+    stats: &mut ScanStats,
+    bar: &ProgressBar,
+) -> Result<(), IngestError> {
+    use futures::StreamExt;
+
+    type Parsed = (Job, Vec<(String, String, NewMessage)>);
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(1);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<Parsed>(2);
+    let identity = opts.identity.clone();
+    let free_mail = opts.free_mail.to_vec();
+    let (source_name, now) = (opts.source_name.to_string(), opts.now);
+    let worker = std::thread::Builder::new()
+        .name("dealwatch-parse".into())
+        .spawn(move || {
+            let opts = ScanOptions {
+                identity: &identity,
+                free_mail: &free_mail,
+                source_name: &source_name,
+                now,
+                progress: false,
+                parse_thread: false,
+            };
+            while let Ok(job) = job_rx.recv() {
+                let rows = job
+                    .mails
+                    .iter()
+                    .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, &opts)))
+                    .collect();
+                if done_tx.blocking_send((job, rows)).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| SourceError::Remote(format!("cannot start the parsing thread: {e}")))?;
+    // The stream keeps the source's unfinished read across `select!` rounds: nothing is cut.
+    let batches = futures::stream::unfold(source, |s| async move {
+        match s.next_batch().await {
+            Ok(Some(b)) => Some((Ok(b), s)),
+            Ok(None) => None,
+            Err(e) => Some((Err(e), s)),
+        }
+    });
+    tokio::pin!(batches);
+    let mut in_flight = 0usize;
+    let mut source_done = false;
+    let mut source_error = None;
+    let result = loop {
+        if source_done && in_flight == 0 {
+            break Ok(());
+        }
+        tokio::select! {
+            biased;
+            parsed = done_rx.recv(), if in_flight > 0 => {
+                let Some((job, rows)) = parsed else {
+                    break Err(SourceError::Remote("the parsing thread stopped".into()).into());
+                };
+                in_flight -= 1;
+                if let Err(e) = store_rows(store, opts, stats, &job.mails, rows, job.position) {
+                    break Err(e);
+                }
+            }
+            next = batches.next(), if !source_done && in_flight < 2 => match next {
+                None => source_done = true,
+                Some(Err(e)) => {
+                    source_done = true;
+                    source_error = Some(e);
+                }
+                Some(Ok(batch)) => {
+                    let job = match new_mails(batch, store, opts, stats, bar) {
+                        Ok(j) => j,
+                        Err(e) => break Err(e),
+                    };
+                    // At most one job waits while another is parsed: this never blocks.
+                    if job_tx.send(job).is_err() {
+                        break Err(SourceError::Remote("the parsing thread stopped".into()).into());
+                    }
+                    in_flight += 1;
+                }
+            },
+        }
+    };
+    drop(job_tx);
+    drop(done_rx);
+    let _ = worker.join();
+    result?;
+    match source_error {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 /// Parses and classifies one message. A bug in the detectors must not stop a scan: a panic is
@@ -239,4 +390,105 @@ fn progress_bar(total: Option<u64>, enabled: bool) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Batch, maildir::MaildirSource};
+
+    fn identity() -> Identity {
+        Identity {
+            addresses: Vec::new(),
+            domains: vec!["ventilaire.example".into()],
+        }
+    }
+
+    fn opts(identity: &Identity, parse_thread: bool) -> ScanOptions<'_> {
+        ScanOptions {
+            identity,
+            free_mail: &[],
+            source_name: "maildir",
+            now: chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+                .map(|d| d.with_timezone(&Utc))
+                .unwrap_or_default(),
+            progress: false,
+            parse_thread,
+        }
+    }
+
+    fn rows(store: &Store) -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT key || direction || auto_kind || coalesce(quote, '') || coalesce(opportunity_id, 0) \
+                 FROM messages ORDER BY key",
+            )
+            .expect("sql");
+        stmt.query_map([], |r| r.get(0))
+            .expect("sql")
+            .map(|r| r.expect("row"))
+            .collect()
+    }
+
+    fn sample() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/mailbox")
+    }
+
+    #[tokio::test]
+    async fn the_parsing_thread_changes_nothing_but_speed() {
+        let id = identity();
+        let mut stores = Vec::new();
+        for parse_thread in [false, true] {
+            let mut store = Store::open_in_memory().expect("store");
+            let mut src = MaildirSource::open(&sample(), 1 << 24).expect("sample");
+            let stats = scan(&mut src, &mut store, &opts(&id, parse_thread))
+                .await
+                .expect("scan");
+            assert_eq!(stats.stored, 59);
+            stores.push(store);
+        }
+        assert_eq!(rows(&stores[0]), rows(&stores[1]));
+        assert!(rows(&stores[1]).iter().any(|r| !r.ends_with('0')));
+    }
+
+    /// A source that fails after one batch.
+    struct Failing {
+        inner: MaildirSource,
+        served: usize,
+    }
+
+    impl MailSource for Failing {
+        fn describe(&self) -> String {
+            "failing".into()
+        }
+        fn total_hint(&self) -> Option<u64> {
+            None
+        }
+        async fn next_batch(&mut self) -> Result<Option<Batch>, SourceError> {
+            if self.served == 1 {
+                return Err(SourceError::Remote("connection reset".into()));
+            }
+            self.served += 1;
+            self.inner.next_batch().await
+        }
+    }
+
+    #[tokio::test]
+    async fn batches_read_before_a_source_failure_are_stored() {
+        let id = identity();
+        for parse_thread in [false, true] {
+            let mut store = Store::open_in_memory().expect("store");
+            let mut src = Failing {
+                inner: MaildirSource::open(&sample(), 1 << 24).expect("sample"),
+                served: 0,
+            };
+            let err = scan(&mut src, &mut store, &opts(&id, parse_thread)).await;
+            assert!(
+                matches!(err, Err(IngestError::Source(_))),
+                "parse_thread {parse_thread}"
+            );
+            assert!(!rows(&store).is_empty(), "parse_thread {parse_thread}");
+        }
+    }
 }

@@ -728,6 +728,7 @@ mod tests {
             source_name: "sales",
             now,
             progress: false,
+            parse_thread: false,
         };
         crate::ingest::scan(&mut src, &mut store, &opts)
             .await

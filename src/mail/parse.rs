@@ -109,21 +109,19 @@ pub fn parse_with(bytes: &[u8], truncated: bool, documents: Documents) -> Mail {
 }
 
 /// A cheap look at the raw header block for list headers or `Precedence: bulk` (without
-/// `Auto-Submitted: auto-generated`, which portals set on notices that carry decisions).
-fn looks_bulk(bytes: &[u8]) -> bool {
-    let end = bytes
-        .windows(2)
-        .take(64 * 1024)
-        .position(|w| w == b"\n\n")
-        .or_else(|| {
-            bytes
-                .windows(4)
-                .take(64 * 1024)
-                .position(|w| w == b"\r\n\r\n")
-        })
-        .unwrap_or(bytes.len().min(64 * 1024));
-    let head = bytes.get(..end).unwrap_or(bytes).to_ascii_lowercase();
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+/// `Auto-Submitted: auto-generated`, which portals set on notices that carry decisions). Such
+/// mail is read for its header only, here and by the IMAP client.
+pub fn looks_bulk(bytes: &[u8]) -> bool {
+    let window = &bytes[..bytes.len().min(64 * 1024)];
+    let end = [&b"\n\n"[..], b"\n\r\n"]
+        .iter()
+        .filter_map(|sep| memchr::memmem::find(window, sep))
+        .min()
+        .unwrap_or(window.len());
+    let mut head = Vec::with_capacity(end + 1);
+    head.push(b'\n');
+    head.extend(window[..end].iter().map(u8::to_ascii_lowercase));
+    let has = |needle: &[u8]| memchr::memmem::find(&head, needle).is_some();
     let list = has(b"\nlist-unsubscribe:") || has(b"\nlist-id:");
     let bulk =
         has(b"\nprecedence: bulk") || has(b"\nprecedence: list") || has(b"\nprecedence: junk");

@@ -57,22 +57,40 @@ regexes! {
 
 /// Removes control characters (C0, C1, DEL, bidi overrides) except '\n' and '\t'; normalises CR/CRLF to '\n'.
 pub fn strip_controls(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            '\n' | '\t' => out.push(c),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
+    // Clean runs are copied whole; only what is dropped or rewritten is looked at closely.
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+            i += 1;
+            continue;
         }
+        if b >= 0x80 {
+            let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || c.is_control() {
+                out.push_str(&s[start..i]);
+                start = i + len;
+            }
+            i += len;
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        if b == b'\r' {
+            out.push('\n');
+            if bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+        }
+        i += 1;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out
 }
 

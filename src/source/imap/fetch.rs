@@ -271,8 +271,9 @@ pub enum BodyPlan {
     Whole,
     /// `BODY.PEEK[]<0.n>`: the first n bytes.
     Partial(usize),
-    /// `BODY.PEEK[path]<0.n>` for each (path, n): the parts that are read, each up to the cap.
-    Parts(Vec<(Vec<u32>, usize)>),
+    /// The parts that are read: `BODY.PEEK[path]`, or `BODY.PEEK[path]<0.n>` for a part cut at
+    /// n bytes (the cap).
+    Parts(Vec<(Vec<u32>, Option<usize>)>),
 }
 
 impl BodyPlan {
@@ -282,7 +283,15 @@ impl BodyPlan {
             BodyPlan::HeaderOnly => m.header.len(),
             BodyPlan::Whole => m.size as usize,
             BodyPlan::Partial(n) => (*n).min(m.size as usize),
-            BodyPlan::Parts(parts) => m.header.len() + parts.iter().map(|(_, n)| n).sum::<usize>(),
+            BodyPlan::Parts(_) => {
+                m.header.len()
+                    + m.structure.as_ref().map_or(0, |s| {
+                        s.kept()
+                            .iter()
+                            .map(|(_, octets)| *octets as usize)
+                            .sum::<usize>()
+                    })
+            }
         }
     }
 
@@ -291,12 +300,7 @@ impl BodyPlan {
         match self {
             BodyPlan::HeaderOnly | BodyPlan::Whole => false,
             BodyPlan::Partial(n) => *n < m.size as usize,
-            BodyPlan::Parts(_) => m.structure.as_ref().is_some_and(|s| {
-                s.kept()
-                    .iter()
-                    .zip(self.parts())
-                    .any(|((_, octets), (_, n))| (*octets as usize) > *n)
-            }),
+            BodyPlan::Parts(parts) => parts.iter().any(|(_, n)| n.is_some()),
         }
     }
 
@@ -306,13 +310,6 @@ impl BodyPlan {
             BodyPlan::HeaderOnly => false,
             BodyPlan::Parts(p) => !p.is_empty(),
             BodyPlan::Whole | BodyPlan::Partial(_) => true,
-        }
-    }
-
-    fn parts(&self) -> &[(Vec<u32>, usize)] {
-        match self {
-            BodyPlan::Parts(p) => p,
-            _ => &[],
         }
     }
 }
@@ -328,7 +325,7 @@ pub fn plan(m: &Meta, cap: usize) -> BodyPlan {
         return BodyPlan::Parts(
             s.kept()
                 .into_iter()
-                .map(|(p, octets)| (p, (octets as usize).min(cap)))
+                .map(|(p, octets)| (p, (octets as usize > cap).then_some(cap)))
                 .collect(),
         );
     }
@@ -356,9 +353,13 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
             BodyPlan::Whole => "BODY.PEEK[]".to_string(),
             BodyPlan::Partial(n) => format!("BODY.PEEK[]<0.{n}>"),
             BodyPlan::Parts(parts) if parts.is_empty() => continue,
+            // Whole parts need no range, so messages of the same shape share one command.
             BodyPlan::Parts(parts) => parts
                 .iter()
-                .map(|(p, n)| format!("BODY.PEEK[{}]<0.{n}>", section(p)))
+                .map(|(p, n)| match n {
+                    Some(n) => format!("BODY.PEEK[{}]<0.{n}>", section(p)),
+                    None => format!("BODY.PEEK[{}]", section(p)),
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
         };
@@ -480,18 +481,10 @@ pub fn body_from(attrs: &[AttributeValue<'_>], into: &mut HashMap<u32, Fetched>)
     bytes
 }
 
-/// Whether a header marks bulk mail: `List-Id`, `List-Unsubscribe`, or `Precedence: bulk/list/junk`.
+/// Whether a header marks bulk mail, whose body is not fetched: the same rule as the parser's
+/// ([`crate::mail::parse::looks_bulk`]).
 pub fn is_bulk(header: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(header);
-    text.lines().any(|line| {
-        let lower = line.to_ascii_lowercase();
-        lower.starts_with("list-id:")
-            || lower.starts_with("list-unsubscribe:")
-            || (lower.starts_with("precedence:")
-                && ["bulk", "list", "junk"]
-                    .iter()
-                    .any(|p| lower["precedence:".len()..].trim() == *p))
-    })
+    crate::mail::parse::looks_bulk(header)
 }
 
 #[cfg(test)]
@@ -506,6 +499,10 @@ mod tests {
         assert!(is_bulk(b"Precedence: bulk\r\n\r\n"));
         assert!(!is_bulk(b"Subject: List-Id: not a header\r\n\r\n"));
         assert!(!is_bulk(b"Precedence: first-class\r\n\r\n"));
+        // Portals mark their notices bulk but auto-generated: those carry decisions.
+        assert!(!is_bulk(
+            b"Precedence: bulk\r\nAuto-Submitted: auto-generated\r\n\r\n"
+        ));
     }
 
     /// A Dovecot-style FETCH response: text and HTML alternatives, a large photo, a small PDF.
@@ -541,12 +538,16 @@ mod tests {
         let plan = plan(&m, 256 * 1024);
         assert_eq!(
             plan,
-            BodyPlan::Parts(vec![(vec![1, 1], 40), (vec![1, 2], 60), (vec![3], 30000)])
+            BodyPlan::Parts(vec![
+                (vec![1, 1], None),
+                (vec![1, 2], None),
+                (vec![3], None)
+            ])
         );
         assert!(!plan.truncates(&m));
         assert_eq!(
             group_commands(&[(7, plan)])[0].0,
-            "BODY.PEEK[1.1]<0.40> BODY.PEEK[1.2]<0.60> BODY.PEEK[3]<0.30000>"
+            "BODY.PEEK[1.1] BODY.PEEK[1.2] BODY.PEEK[3]"
         );
         let mut bodies = HashMap::new();
         bodies.insert(vec![1, 1], b"Bonjour, voici le devis.".to_vec());
@@ -617,7 +618,7 @@ mod tests {
             from: None,
         };
         let p = plan(&m, 1000);
-        assert!(matches!(&p, BodyPlan::Parts(v) if v[2] == (vec![3], 1000)));
+        assert!(matches!(&p, BodyPlan::Parts(v) if v[2] == (vec![3], Some(1000))));
         assert!(p.truncates(&m));
     }
 
