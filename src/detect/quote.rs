@@ -776,12 +776,24 @@ fn sentence_at(text: &str, start: usize, end: usize) -> String {
 /// First match of `pattern` on an unquoted line whose sentence passes `keep`.
 /// The pattern runs over an ASCII-lowercased copy (same byte offsets), so it
 /// needs no case-insensitive flag, which keeps the automaton small and fast.
+/// Word stems that every phrasing of [`ASKS_RE`] and [`PRESENTS_RE`] contains (a quote noun, a
+/// price word, or a request word). Text without any of them cannot match either pattern, and
+/// most mail has none: this literal search is far cheaper than the patterns themselves.
+static QUOTE_STEMS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"devis|offr|offer|ofert|propos|chiffr|cotation|estimat|quot|pric|prix|tarif|bid|costing|tender|suggest|fee|angebot|kostenvoranschlag|anfrage|presupuesto|cotiz|preventivo|richiesta|solicitud",
+    )
+});
+
 fn first_sentence(
     text: &str,
     pattern: &Regex,
     keep: impl Fn(&str, &str) -> bool,
 ) -> Option<String> {
     let lower = text.to_ascii_lowercase();
+    if !QUOTE_STEMS.is_match(&lower) {
+        return None;
+    }
     for m in pattern.find_iter(&lower) {
         if is_quoted_line(text, m.start()) {
             continue;
