@@ -28,3 +28,15 @@ pub mod pipeline;
 pub mod smtp;
 pub mod source;
 pub mod store;
+
+/// Keeps memory within budget on glibc: one malloc arena for every thread. glibc otherwise gives
+/// each thread its own arena, and memory freed by the parsing thread stays in it (a 20,000-message
+/// scan peaked at 70 MiB instead of 56 MiB). Call it before any thread starts.
+pub fn single_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called at start-up, before any
+    // other thread exists, as glibc's documentation asks.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    dealwatch::single_malloc_arena();
     let cli = dealwatch::cli::Cli::parse();
     dealwatch::cli::init_logging(cli.verbose, cli.quiet);
     match dealwatch::cli::run(cli) {

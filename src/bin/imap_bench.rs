@@ -22,6 +22,7 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() -> Result<()> {
+    dealwatch::single_malloc_arena();
     let mut args = std::env::args().skip(1);
     let (mut config, mut account, mut db) = (None, None, None);
     while let Some(a) = args.next() {

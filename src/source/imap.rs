@@ -647,8 +647,13 @@ impl ImapSession {
             let plan = fetch::plan(m, cap);
             let truncated = plan.truncates(m);
             let got = bodies.remove(&m.uid).unwrap_or_default();
-            let bytes = match (&plan, &m.structure, got.whole) {
-                (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(b)) => b,
+            let bytes = match (&plan, &m.structure, got.text) {
+                (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(text)) => {
+                    let mut b = Vec::with_capacity(m.header.len() + text.len());
+                    b.extend_from_slice(&m.header);
+                    b.extend_from_slice(&text);
+                    b
+                }
                 (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(&m.header, root, &got.parts),
                 _ => {
                     let mut h = m.header.clone();

@@ -4,7 +4,8 @@
 //!   not (the same rule as the local pre-pass, [`crate::mail::slim`]): the message is rebuilt
 //!   from the fetched parts and part headers made from the structure, with the left-out bodies
 //!   empty and their size recorded;
-//! - else the whole message when it is small, its beginning when it is large (marked truncated).
+//! - else the whole text after the header when it is small, its beginning when it is large
+//!   (marked truncated).
 
 use std::collections::HashMap;
 
@@ -267,9 +268,9 @@ pub fn assemble(header: &[u8], root: &Node, bodies: &HashMap<Vec<u32>, Vec<u8>>)
 pub enum BodyPlan {
     /// Nothing beyond the header (bulk mail).
     HeaderOnly,
-    /// `BODY.PEEK[]`.
+    /// `BODY.PEEK[TEXT]`, after the header already fetched.
     Whole,
-    /// `BODY.PEEK[]<0.n>`: the first n bytes.
+    /// `BODY.PEEK[TEXT]<0.n>`: the first n bytes of the text.
     Partial(usize),
     /// The parts that are read: `BODY.PEEK[path]`, or `BODY.PEEK[path]<0.n>` for a part cut at
     /// n bytes (the cap).
@@ -350,8 +351,9 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
     for (uid, plan) in todo {
         let items = match plan {
             BodyPlan::HeaderOnly => continue,
-            BodyPlan::Whole => "BODY.PEEK[]".to_string(),
-            BodyPlan::Partial(n) => format!("BODY.PEEK[]<0.{n}>"),
+            // The header came with the metadata: only the text after it is fetched.
+            BodyPlan::Whole => "BODY.PEEK[TEXT]".to_string(),
+            BodyPlan::Partial(n) => format!("BODY.PEEK[TEXT]<0.{n}>"),
             BodyPlan::Parts(parts) if parts.is_empty() => continue,
             // Whole parts need no range, so messages of the same shape share one command.
             BodyPlan::Parts(parts) => parts
@@ -416,8 +418,8 @@ pub fn meta_from(attrs: &[AttributeValue<'_>], ours: &dyn Fn(&str) -> bool) -> O
 /// What a body FETCH response carried for one message.
 #[derive(Debug, Default)]
 pub struct Fetched {
-    /// The whole message (or its beginning).
-    pub whole: Option<Vec<u8>>,
+    /// The message text after the header (or its beginning).
+    pub text: Option<Vec<u8>>,
     /// Part bodies, by path.
     pub parts: HashMap<Vec<u32>, Vec<u8>>,
 }
@@ -427,14 +429,14 @@ impl Fetched {
     pub fn complete(&self, plan: &BodyPlan) -> bool {
         match plan {
             BodyPlan::HeaderOnly => true,
-            BodyPlan::Whole | BodyPlan::Partial(_) => self.whole.is_some(),
+            BodyPlan::Whole | BodyPlan::Partial(_) => self.text.is_some(),
             BodyPlan::Parts(p) => p.iter().all(|(path, _)| self.parts.contains_key(path)),
         }
     }
 
     /// Bytes received.
     pub fn len(&self) -> usize {
-        self.whole.as_ref().map_or(0, Vec::len) + self.parts.values().map(Vec::len).sum::<usize>()
+        self.text.as_ref().map_or(0, Vec::len) + self.parts.values().map(Vec::len).sum::<usize>()
     }
 
     /// Whether nothing was received.
@@ -455,13 +457,13 @@ pub fn body_from(attrs: &[AttributeValue<'_>], into: &mut HashMap<u32, Fetched>)
     for a in attrs {
         match a {
             AttributeValue::BodySection {
-                section: None,
-                data: Some(d),
+                section: Some(SectionPath::Full(MessageSection::Text)),
+                data,
                 ..
-            }
-            | AttributeValue::Rfc822(Some(d)) => {
+            } => {
+                let d = data.as_deref().unwrap_or_default();
                 bytes += d.len();
-                into.entry(uid).or_default().whole = Some(d.to_vec());
+                into.entry(uid).or_default().text = Some(d.to_vec());
             }
             AttributeValue::BodySection {
                 section: Some(SectionPath::Part(path, None)),
