@@ -24,6 +24,24 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
+/// The parser, reading only the headers dealwatch uses: addresses, date, subject, message ids
+/// and the MIME headers. The others (Received chains, DKIM and ARC signatures, list headers...)
+/// are skipped, not parsed; `header_raw` still finds them.
+static PARSER: std::sync::LazyLock<MessageParser> = std::sync::LazyLock::new(|| {
+    use mail_parser::HeaderName as H;
+    MessageParser::new()
+        .with_mime_headers()
+        .with_message_ids()
+        .header_date(H::Date)
+        .header_text(H::Subject)
+        .header_address(H::From)
+        .header_address(H::Sender)
+        .header_address(H::ReplyTo)
+        .header_address(H::To)
+        .header_address(H::Cc)
+        .default_header_ignore()
+});
+
 /// Whether the text of attached documents (PDFs) is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Documents {
@@ -55,7 +73,7 @@ pub fn parse_with(bytes: &[u8], truncated: bool, documents: Documents) -> Mail {
     // Bulk mail (lists, newsletters) never serves an opportunity: its header is all we read,
     // which spares decoding large HTML bodies and images.
     // Other mail is parsed without the bodies of attachments whose content is not read.
-    let parser = MessageParser::default();
+    let parser = &*PARSER;
     let slimmed;
     let parsed = if looks_bulk(bytes) {
         parser.parse_headers(bytes)
