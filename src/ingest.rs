@@ -51,9 +51,8 @@ pub struct ScanOptions<'a> {
     pub now: DateTime<Utc>,
     /// Show a progress bar (when stderr is a terminal and the scan is long).
     pub progress: bool,
-    /// Parse on a worker thread (see `MAX_PARSE_THREADS`) while the source reads the next
-    /// batch and the store writes parsed ones in order. Off, everything runs on the calling
-    /// thread.
+    /// Parse on a worker thread while the source reads the next batch and the store writes
+    /// parsed ones in order. Off, everything runs on the calling thread.
     pub parse_thread: bool,
 }
 
@@ -169,11 +168,7 @@ pub async fn scan<S: MailSource>(
     } else {
         while let Some(batch) = source.next_batch().await? {
             let job = new_mails(batch, store, opts, &mut stats, &bar)?;
-            let rows: Vec<_> = job
-                .mails
-                .iter()
-                .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, opts)))
-                .collect();
+            let rows = rows_of(&job, opts);
             store_rows(store, opts, &mut stats, &job.mails, rows, job.position)?;
         }
     }
@@ -214,6 +209,14 @@ fn new_mails(
     })
 }
 
+/// The rows of a batch's messages: (folder, location, row).
+fn rows_of(job: &Job, opts: &ScanOptions<'_>) -> Vec<(String, String, NewMessage)> {
+    job.mails
+        .iter()
+        .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, opts)))
+        .collect()
+}
+
 /// The row for one message; a message that made the reader panic is stored degraded.
 fn row_of(raw: &RawMail, opts: &ScanOptions<'_>) -> NewMessage {
     read_one(raw, opts).unwrap_or_else(|| {
@@ -240,9 +243,10 @@ fn store_rows(
     Ok(())
 }
 
-/// The scan with parsing on worker threads: the source reads the next batch while earlier ones
-/// are parsed, and the store writes each parsed batch in source order. At most one batch more
-/// than there are workers is in flight, so memory stays bounded.
+/// The scan with parsing on a worker thread: the source reads the next batch while the previous
+/// one is parsed, and the store writes each parsed batch in source order. At most two batches are
+/// in flight, so memory stays bounded. (A second worker gained nothing measurable on the 2-core
+/// bench host, where the store and Dovecot share the cores, and raised the peak memory by 8 MiB.)
 async fn scan_pipelined<S: MailSource>(
     source: &mut S,
     store: &mut Store,
@@ -253,45 +257,30 @@ async fn scan_pipelined<S: MailSource>(
     use futures::StreamExt;
 
     type Parsed = (Job, Vec<(String, String, NewMessage)>);
-    let count = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, MAX_PARSE_THREADS);
-    let mut senders = Vec::with_capacity(count);
-    let mut results = Vec::with_capacity(count);
-    let mut handles = Vec::with_capacity(count);
-    for i in 0..count {
-        let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(2);
-        let (done_tx, done_rx) = tokio::sync::mpsc::channel::<Parsed>(2);
-        let identity = opts.identity.clone();
-        let free_mail = opts.free_mail.to_vec();
-        let (source_name, now) = (opts.source_name.to_string(), opts.now);
-        let handle = std::thread::Builder::new()
-            .name(format!("dealwatch-parse-{i}"))
-            .spawn(move || {
-                let opts = ScanOptions {
-                    identity: &identity,
-                    free_mail: &free_mail,
-                    source_name: &source_name,
-                    now,
-                    progress: false,
-                    parse_thread: false,
-                };
-                while let Ok(job) = job_rx.recv() {
-                    let rows = job
-                        .mails
-                        .iter()
-                        .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, &opts)))
-                        .collect();
-                    if done_tx.blocking_send((job, rows)).is_err() {
-                        break;
-                    }
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(2);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<Parsed>(2);
+    let identity = opts.identity.clone();
+    let free_mail = opts.free_mail.to_vec();
+    let (source_name, now) = (opts.source_name.to_string(), opts.now);
+    let worker = std::thread::Builder::new()
+        .name("dealwatch-parse".into())
+        .spawn(move || {
+            let opts = ScanOptions {
+                identity: &identity,
+                free_mail: &free_mail,
+                source_name: &source_name,
+                now,
+                progress: false,
+                parse_thread: false,
+            };
+            while let Ok(job) = job_rx.recv() {
+                let rows = rows_of(&job, &opts);
+                if done_tx.blocking_send((job, rows)).is_err() {
+                    break;
                 }
-            })
-            .map_err(|e| SourceError::Remote(format!("cannot start a parsing thread: {e}")))?;
-        senders.push(job_tx);
-        results.push(done_rx);
-        handles.push(handle);
-    }
+            }
+        })
+        .map_err(|e| SourceError::Remote(format!("cannot start the parsing thread: {e}")))?;
     // The stream keeps the source's unfinished read across `select!` rounds: nothing is cut.
     let batches = futures::stream::unfold(source, |s| async move {
         match s.next_batch().await {
@@ -301,27 +290,24 @@ async fn scan_pipelined<S: MailSource>(
         }
     });
     tokio::pin!(batches);
-    // Batch n goes to worker n % count; batches are stored in the order they were read.
-    let (mut sent, mut stored) = (0usize, 0usize);
+    let mut in_flight = 0usize;
     let mut source_done = false;
     let mut source_error = None;
-    let stopped = || SourceError::Remote("a parsing thread stopped".into()).into();
+    let stopped = || SourceError::Remote("the parsing thread stopped".into()).into();
     let result = loop {
-        let in_flight = sent - stored;
         if source_done && in_flight == 0 {
             break Ok(());
         }
-        let next_result = &mut results[stored % count];
         tokio::select! {
             biased;
-            parsed = next_result.recv(), if in_flight > 0 => {
+            parsed = done_rx.recv(), if in_flight > 0 => {
                 let Some((job, rows)) = parsed else { break Err(stopped()) };
-                stored += 1;
+                in_flight -= 1;
                 if let Err(e) = store_rows(store, opts, stats, &job.mails, rows, job.position) {
                     break Err(e);
                 }
             }
-            next = batches.next(), if !source_done && in_flight <= count => match next {
+            next = batches.next(), if !source_done && in_flight < 2 => match next {
                 None => source_done = true,
                 Some(Err(e)) => {
                     source_done = true;
@@ -332,31 +318,25 @@ async fn scan_pipelined<S: MailSource>(
                         Ok(j) => j,
                         Err(e) => break Err(e),
                     };
-                    // A worker has at most one batch waiting while it parses another: this
+                    // At most two batches wait or are parsed: the channel holds two, so this
                     // never blocks.
-                    if senders[sent % count].send(job).is_err() {
+                    if job_tx.send(job).is_err() {
                         break Err(stopped());
                     }
-                    sent += 1;
+                    in_flight += 1;
                 }
             },
         }
     };
-    drop(senders);
-    drop(results);
-    for h in handles {
-        let _ = h.join();
-    }
+    drop(job_tx);
+    drop(done_rx);
+    let _ = worker.join();
     result?;
     match source_error {
         Some(e) => Err(e.into()),
         None => Ok(()),
     }
 }
-
-/// Most parsing threads a scan starts. One: on the 2-core bench host a second one gained nothing
-/// measurable (the store and Dovecot share the cores) and raised the peak memory by 8 MiB.
-const MAX_PARSE_THREADS: usize = 1;
 
 /// Parses and classifies one message. A bug in the detectors must not stop a scan: a panic is
 /// caught here and the message is stored as degraded instead (the last line of defence behind

@@ -83,13 +83,13 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
         &boundary,
         0,
         wanted,
-        &mut |start, end, size| {
+        &mut |header_end, end, size| {
             // Copy what precedes the omitted body, then the marker and an empty body.
             if !changed {
                 out.reserve(bytes.len() / 4);
                 changed = true;
             }
-            out.extend_from_slice(&bytes[cursor..start.header_end]);
+            out.extend_from_slice(&bytes[cursor..header_end]);
             out.extend_from_slice(format!("{OMITTED_HEADER}: {size}\r\n\r\n").as_bytes());
             cursor = end;
         },
@@ -101,13 +101,9 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
     Cow::Owned(out)
 }
 
-/// Where a part's header ends (before its blank line) and its body starts.
-struct PartStart {
-    header_end: usize,
-}
-
-/// Walks the parts of a multipart body in `bytes[from..to]` and calls `omit(part, body_end,
-/// decoded_size)` for each leaf part to leave out, in order.
+/// Walks the parts of a multipart body in `bytes[from..to]` and calls `omit(header_end,
+/// body_end, decoded_size)` for each leaf part to leave out, in order. `header_end` is where the
+/// part's header ends, before its blank line.
 fn walk_multipart(
     bytes: &[u8],
     from: usize,
@@ -115,7 +111,7 @@ fn walk_multipart(
     boundary: &[u8],
     depth: usize,
     wanted: Wanted,
-    omit: &mut dyn FnMut(PartStart, usize, usize),
+    omit: &mut dyn FnMut(usize, usize, usize),
 ) {
     if depth >= MAX_DEPTH {
         return;
@@ -163,7 +159,7 @@ fn part(
     end: usize,
     depth: usize,
     wanted: Wanted,
-    omit: &mut dyn FnMut(PartStart, usize, usize),
+    omit: &mut dyn FnMut(usize, usize, usize),
 ) {
     if start >= end {
         return;
@@ -191,7 +187,7 @@ fn part(
         return;
     };
     let header_end = body_start - blank_len(bytes, body_start);
-    omit(PartStart { header_end }, end, decoded);
+    omit(header_end, end, decoded);
 }
 
 /// Splits the header block starting at `from`: (header bytes, body start). `None` when no blank

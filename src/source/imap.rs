@@ -933,8 +933,8 @@ impl<'s> ImapSource<'s> {
             if st.metas.is_empty() && !st.pending_uids.is_empty() {
                 let n = st.pending_uids.len().min(META_CHUNK);
                 let chunk: Vec<u32> = st.pending_uids.drain(..n).collect();
-                let identity = self.identity.clone();
-                let ours = move |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
+                let identity = &self.identity;
+                let ours = |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
                 let metas = self.session.fetch_meta(&chunk, &ours).await?;
                 st.metas.extend(metas);
                 if st.metas.is_empty() {

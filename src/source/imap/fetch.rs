@@ -433,16 +433,6 @@ impl Fetched {
             BodyPlan::Parts(p) => p.iter().all(|(path, _)| self.parts.contains_key(path)),
         }
     }
-
-    /// Bytes received.
-    pub fn len(&self) -> usize {
-        self.text.as_ref().map_or(0, Vec::len) + self.parts.values().map(Vec::len).sum::<usize>()
-    }
-
-    /// Whether nothing was received.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Reads a body FETCH response into `into` (keyed by UID); returns the bytes it carried.
