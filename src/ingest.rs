@@ -169,7 +169,7 @@ pub async fn scan<S: MailSource>(
         while let Some(batch) = source.next_batch().await? {
             let job = new_mails(batch, store, opts, &mut stats, &bar)?;
             let rows = rows_of(&job, opts);
-            store_rows(store, opts, &mut stats, &job.mails, rows, job.position)?;
+            store_rows(store, opts, &mut stats, &job, rows)?;
         }
     }
     bar.finish_and_clear();
@@ -210,7 +210,7 @@ fn new_mails(
 }
 
 /// The rows of a batch's messages: (folder, location, row).
-fn rows_of(job: &Job, opts: &ScanOptions<'_>) -> Vec<(String, String, NewMessage)> {
+fn rows_of(job: &Job, opts: &ScanOptions<'_>) -> Rows {
     job.mails
         .iter()
         .map(|(raw, loc)| (raw.folder.clone(), loc.clone(), row_of(raw, opts)))
@@ -229,24 +229,54 @@ fn store_rows(
     store: &mut Store,
     opts: &ScanOptions<'_>,
     stats: &mut ScanStats,
-    mails: &[(RawMail, String)],
-    rows: Vec<(String, String, NewMessage)>,
-    position: Option<crate::source::FolderPosition>,
+    job: &Job,
+    rows: Rows,
 ) -> Result<(), IngestError> {
-    for ((raw, _), (_, _, row)) in mails.iter().zip(&rows) {
-        if row.defects.len() > usize::from(raw.truncated) {
-            stats.degraded += 1;
-            tracing::debug!(location = %raw.location, defects = ?row.defects, "degraded message");
-        }
-    }
-    stats.stored += store.insert_batch(opts.source_name, &rows, position.as_ref(), opts.now)?;
+    let (stored, degraded) = write_rows(store, opts.source_name, opts.now, job, &rows)?;
+    stats.stored += stored;
+    stats.degraded += degraded;
     Ok(())
 }
 
+/// Stores a batch's rows with its position in one transaction; returns (stored, degraded).
+fn write_rows(
+    store: &mut Store,
+    source_name: &str,
+    now: DateTime<Utc>,
+    job: &Job,
+    rows: &[(String, String, NewMessage)],
+) -> Result<(usize, usize), StoreError> {
+    let mut degraded = 0;
+    for ((raw, _), (_, _, row)) in job.mails.iter().zip(rows) {
+        if row.defects.len() > usize::from(raw.truncated) {
+            degraded += 1;
+            tracing::debug!(location = %raw.location, defects = ?row.defects, "degraded message");
+        }
+    }
+    let stored = store.insert_batch(source_name, rows, job.position.as_ref(), now)?;
+    Ok((stored, degraded))
+}
+
+/// A batch's rows: (folder, location, row).
+type Rows = Vec<(String, String, NewMessage)>;
+
+/// Batches read from the source and not yet stored, at most.
+const IN_FLIGHT: usize = 3;
+
+/// What the scan threads hand back for a batch.
+enum Parsed {
+    /// The rows, for the calling thread to store.
+    Rows(Job, Rows),
+    /// Stored by the worker on its own connection: (stored, degraded).
+    Stored(Result<(usize, usize), StoreError>),
+}
+
 /// The scan with parsing on a worker thread: the source reads the next batch while the previous
-/// one is parsed, and the store writes each parsed batch in source order. At most two batches are
-/// in flight, so memory stays bounded. (A second worker gained nothing measurable on the 2-core
-/// bench host, where the store and Dovecot share the cores, and raised the peak memory by 8 MiB.)
+/// one is parsed and stored, in source order. With a database file the worker also stores, on
+/// its own connection, so reading the source never waits for a commit; an in-memory database is
+/// written by the calling thread. At most two batches are in flight, so memory stays bounded.
+/// (A second parsing worker gained nothing measurable on the 2-core bench host, where Dovecot
+/// shares the cores, and raised the peak memory by 8 MiB.)
 async fn scan_pipelined<S: MailSource>(
     source: &mut S,
     store: &mut Store,
@@ -256,14 +286,37 @@ async fn scan_pipelined<S: MailSource>(
 ) -> Result<(), IngestError> {
     use futures::StreamExt;
 
-    type Parsed = (Job, Vec<(String, String, NewMessage)>);
-    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(2);
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<Parsed>(2);
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(IN_FLIGHT);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<Parsed>(IN_FLIGHT);
+    let thread = |name: &str| std::thread::Builder::new().name(format!("dealwatch-{name}"));
+    let cannot_start =
+        |e: std::io::Error| SourceError::Remote(format!("cannot start a scan thread: {e}"));
+    // With a database file, a writer thread stores on its own connection.
+    let mut writer = None;
+    let to_writer = match store.reopen()? {
+        Some(mut db) => {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(Job, Rows)>(1);
+            let done_tx = done_tx.clone();
+            let (source_name, now) = (opts.source_name.to_string(), opts.now);
+            let handle = thread("write")
+                .spawn(move || {
+                    while let Ok((job, rows)) = rx.recv() {
+                        let stored = write_rows(&mut db, &source_name, now, &job, &rows);
+                        if done_tx.blocking_send(Parsed::Stored(stored)).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .map_err(cannot_start)?;
+            writer = Some(handle);
+            Some(tx)
+        }
+        None => None,
+    };
     let identity = opts.identity.clone();
     let free_mail = opts.free_mail.to_vec();
     let (source_name, now) = (opts.source_name.to_string(), opts.now);
-    let worker = std::thread::Builder::new()
-        .name("dealwatch-parse".into())
+    let parser = thread("parse")
         .spawn(move || {
             let opts = ScanOptions {
                 identity: &identity,
@@ -275,12 +328,16 @@ async fn scan_pipelined<S: MailSource>(
             };
             while let Ok(job) = job_rx.recv() {
                 let rows = rows_of(&job, &opts);
-                if done_tx.blocking_send((job, rows)).is_err() {
+                let sent = match &to_writer {
+                    Some(w) => w.send((job, rows)).is_ok(),
+                    None => done_tx.blocking_send(Parsed::Rows(job, rows)).is_ok(),
+                };
+                if !sent {
                     break;
                 }
             }
         })
-        .map_err(|e| SourceError::Remote(format!("cannot start the parsing thread: {e}")))?;
+        .map_err(cannot_start)?;
     // The stream keeps the source's unfinished read across `select!` rounds: nothing is cut.
     let batches = futures::stream::unfold(source, |s| async move {
         match s.next_batch().await {
@@ -301,13 +358,20 @@ async fn scan_pipelined<S: MailSource>(
         tokio::select! {
             biased;
             parsed = done_rx.recv(), if in_flight > 0 => {
-                let Some((job, rows)) = parsed else { break Err(stopped()) };
                 in_flight -= 1;
-                if let Err(e) = store_rows(store, opts, stats, &job.mails, rows, job.position) {
+                let stored = match parsed {
+                    None => Err(stopped()),
+                    Some(Parsed::Rows(job, rows)) => store_rows(store, opts, stats, &job, rows),
+                    Some(Parsed::Stored(r)) => r.map_err(IngestError::from).map(|(n, d)| {
+                        stats.stored += n;
+                        stats.degraded += d;
+                    }),
+                };
+                if let Err(e) = stored {
                     break Err(e);
                 }
             }
-            next = batches.next(), if !source_done && in_flight < 2 => match next {
+            next = batches.next(), if !source_done && in_flight < IN_FLIGHT => match next {
                 None => source_done = true,
                 Some(Err(e)) => {
                     source_done = true;
@@ -318,8 +382,7 @@ async fn scan_pipelined<S: MailSource>(
                         Ok(j) => j,
                         Err(e) => break Err(e),
                     };
-                    // At most two batches wait or are parsed: the channel holds two, so this
-                    // never blocks.
+                    // The channel holds IN_FLIGHT batches: this never blocks.
                     if job_tx.send(job).is_err() {
                         break Err(stopped());
                     }
@@ -330,7 +393,10 @@ async fn scan_pipelined<S: MailSource>(
     };
     drop(job_tx);
     drop(done_rx);
-    let _ = worker.join();
+    let _ = parser.join();
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     result?;
     match source_error {
         Some(e) => Err(e.into()),
@@ -436,21 +502,64 @@ mod tests {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/mailbox")
     }
 
+    /// The three ways a scan runs: on the calling thread; parsing on a thread with the calling
+    /// thread storing (in-memory database); parsing and storing on two threads (database file).
+    fn modes(dir: &std::path::Path) -> Vec<(bool, Store)> {
+        vec![
+            (false, Store::open_in_memory().expect("store")),
+            (true, Store::open_in_memory().expect("store")),
+            (true, Store::open(&dir.join("t.sqlite")).expect("store")),
+        ]
+    }
+
     #[tokio::test]
-    async fn the_parsing_thread_changes_nothing_but_speed() {
+    async fn the_scan_threads_change_nothing_but_speed() {
         let id = identity();
+        let dir = tempfile::tempdir().expect("tempdir");
         let mut stores = Vec::new();
-        for parse_thread in [false, true] {
-            let mut store = Store::open_in_memory().expect("store");
-            let mut src = MaildirSource::open(&sample(), 1 << 24).expect("sample");
+        for (parse_thread, mut store) in modes(dir.path()) {
+            // Batches of 4: many in flight at once.
+            let mut src = Chunked {
+                inner: MaildirSource::open(&sample(), 1 << 24).expect("sample"),
+                ready: Vec::new(),
+            };
             let stats = scan(&mut src, &mut store, &opts(&id, parse_thread))
                 .await
                 .expect("scan");
             assert_eq!(stats.stored, 59);
             stores.push(store);
         }
+        assert!(rows(&stores[0]).iter().any(|r| !r.ends_with('0')));
         assert_eq!(rows(&stores[0]), rows(&stores[1]));
-        assert!(rows(&stores[1]).iter().any(|r| !r.ends_with('0')));
+        assert_eq!(rows(&stores[0]), rows(&stores[2]));
+    }
+
+    /// A source that serves another's messages four at a time.
+    struct Chunked {
+        inner: MaildirSource,
+        ready: Vec<RawMail>,
+    }
+
+    impl MailSource for Chunked {
+        fn describe(&self) -> String {
+            "chunked".into()
+        }
+        fn total_hint(&self) -> Option<u64> {
+            None
+        }
+        async fn next_batch(&mut self) -> Result<Option<Batch>, SourceError> {
+            if self.ready.is_empty() {
+                match self.inner.next_batch().await? {
+                    Some(b) => self.ready = b.mails,
+                    None => return Ok(None),
+                }
+            }
+            let n = self.ready.len().min(4);
+            Ok(Some(Batch {
+                mails: self.ready.drain(..n).collect(),
+                position: None,
+            }))
+        }
     }
 
     /// A source that fails after one batch.
@@ -478,8 +587,8 @@ mod tests {
     #[tokio::test]
     async fn batches_read_before_a_source_failure_are_stored() {
         let id = identity();
-        for parse_thread in [false, true] {
-            let mut store = Store::open_in_memory().expect("store");
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (parse_thread, mut store) in modes(dir.path()) {
             let mut src = Failing {
                 inner: MaildirSource::open(&sample(), 1 << 24).expect("sample"),
                 served: 0,

@@ -334,6 +334,15 @@ impl Store {
         Self::setup(conn)
     }
 
+    /// A second connection to the same database file, for a writer thread; `None` for an
+    /// in-memory database, which cannot be shared.
+    pub fn reopen(&self) -> Result<Option<Store>> {
+        match self.conn.path() {
+            Some(path) if !path.is_empty() => Ok(Some(Self::open(Path::new(path))?)),
+            _ => Ok(None),
+        }
+    }
+
     /// An in-memory database (tests).
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?)

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_imap::imap_proto::{
-    Capability, MailboxDatum, NameAttribute, Response, ResponseCode, Status,
+    Capability, MailboxDatum, NameAttribute, RequestId, Response, ResponseCode, Status,
 };
 use chrono::{DateTime, Utc};
 
@@ -109,8 +109,55 @@ pub struct ImapSession {
     timeout: Duration,
     caps: Vec<String>,
     examined: Option<String>,
+    /// Commands sent ahead whose completion is not read yet (tag, verb), oldest first.
+    unread: Vec<(RequestId, String)>,
+    /// Completions read while an earlier command was awaited (a server may finish pipelined
+    /// commands out of order).
+    early: Vec<(RequestId, Result<(), ImapError>)>,
     /// Bytes of message data received (headers and bodies), for statistics.
     pub bytes_fetched: u64,
+}
+
+/// A command sent whose responses are read later (pipelining): the server works on it while we
+/// do something else.
+struct Sent {
+    tag: RequestId,
+    verb: String,
+}
+
+/// FETCH answers read so far, by UID. Answers are sorted by what they carry (metadata or
+/// bodies), not by the command they answer, so pipelined commands may be answered in any order.
+#[derive(Default)]
+struct Arrivals {
+    metas: HashMap<u32, Meta>,
+    bodies: HashMap<u32, fetch::Fetched>,
+}
+
+/// The body FETCH of these UIDs with these items.
+fn body_command(items: &str, uids: &[u32]) -> String {
+    format!("UID FETCH {} (UID {items})", uid_set(uids))
+}
+
+/// The metadata FETCH of these UIDs.
+fn meta_command(uids: &[u32]) -> String {
+    format!(
+        "UID FETCH {} (UID RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER])",
+        uid_set(uids)
+    )
+}
+
+/// Whether a FETCH response is a metadata one (it carries the header), not a body one.
+fn is_meta_response(attrs: &[async_imap::imap_proto::AttributeValue<'_>]) -> bool {
+    use async_imap::imap_proto::{AttributeValue, MessageSection, SectionPath};
+    attrs.iter().any(|a| {
+        matches!(
+            a,
+            AttributeValue::BodySection {
+                section: Some(SectionPath::Full(MessageSection::Header)),
+                ..
+            }
+        )
+    })
 }
 
 /// The XOAUTH2 SASL response.
@@ -226,6 +273,8 @@ impl ImapSession {
             timeout,
             caps: Vec::new(),
             examined: None,
+            unread: Vec::new(),
+            early: Vec::new(),
             bytes_fetched: 0,
         };
         let mut caps = Vec::new();
@@ -291,43 +340,97 @@ impl ImapSession {
     }
 
     /// Runs a command to its tagged completion, handing every untagged response to `on`.
+    /// Commands still pipelined are read to their end first (their data discarded), so that
+    /// `on` sees only this command's responses.
     async fn command<F: FnMut(&Response<'_>)>(
         &mut self,
         cmd: &str,
-        mut on: F,
+        on: F,
     ) -> Result<(), ImapError> {
+        self.drain().await?;
+        let sent = self.start(cmd).await?;
+        self.finish(sent, on).await
+    }
+
+    /// Sends a command without reading its answer: see [`Self::finish`].
+    async fn start(&mut self, cmd: &str) -> Result<Sent, ImapError> {
         let tag = self.send(cmd).await?;
         let verb = verb(cmd);
+        self.unread.push((tag.clone(), verb.clone()));
+        Ok(Sent { tag, verb })
+    }
+
+    /// Reads responses until `sent` completes, handing untagged ones to `on`. Earlier pipelined
+    /// commands must have been finished already: their untagged data would reach `on` too.
+    async fn finish<F: FnMut(&Response<'_>)>(
+        &mut self,
+        sent: Sent,
+        mut on: F,
+    ) -> Result<(), ImapError> {
+        enum Step {
+            Data,
+            Done(RequestId, bool, String),
+            Bye(String),
+        }
         loop {
-            let done = self
-                .read(&verb, |r| match r {
+            if let Some(i) = self.early.iter().position(|(t, _)| *t == sent.tag) {
+                return self.early.swap_remove(i).1;
+            }
+            let step = self
+                .read(&sent.verb, |r| match r {
                     Response::Done {
-                        tag: t,
+                        tag,
                         status,
                         information,
                         ..
-                    } if t == &tag => Some(match status {
-                        Status::Ok => Ok(()),
-                        _ => Err(ImapError::Refused(format!(
-                            "{verb}: {}",
-                            text_of(information)
-                        ))),
-                    }),
+                    } => Step::Done(tag.clone(), *status == Status::Ok, text_of(information)),
                     Response::Data {
                         status: Status::Bye,
                         information,
                         ..
-                    } => Some(Err(ImapError::Bye(text_of(information)))),
+                    } => Step::Bye(text_of(information)),
                     other => {
                         on(other);
-                        None
+                        Step::Data
                     }
                 })
                 .await?;
-            if let Some(result) = done {
-                return result;
+            match step {
+                Step::Data => {}
+                Step::Bye(text) => return Err(ImapError::Bye(text)),
+                Step::Done(tag, ok, text) => {
+                    // A completion for a tag we are not waiting for is ignored.
+                    let Some(i) = self.unread.iter().position(|(t, _)| *t == tag) else {
+                        continue;
+                    };
+                    let (_, verb) = self.unread.remove(i);
+                    let result = if ok {
+                        Ok(())
+                    } else {
+                        Err(ImapError::Refused(format!("{verb}: {text}")))
+                    };
+                    if tag != sent.tag {
+                        self.early.push((tag, result));
+                    } else {
+                        return result;
+                    }
+                }
             }
         }
+    }
+
+    /// Reads every pipelined command to its end, discarding its data (a scan that stopped
+    /// early leaves one behind).
+    async fn drain(&mut self) -> Result<(), ImapError> {
+        while let Some((tag, verb)) = self.unread.first().cloned() {
+            tracing::debug!(account = %self.account, command = %verb, "discarding a pipelined command's answer");
+            match self.finish(Sent { tag, verb }, |_| {}).await {
+                Ok(()) | Err(ImapError::Refused(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.early.clear();
+        Ok(())
     }
 
     /// The folders to read: the configured ones (matched against LIST, decoded from modified
@@ -521,47 +624,30 @@ impl ImapSession {
         Ok(uids)
     }
 
-    /// Sizes, structures, delivery times and headers of these UIDs (sorted); a UID the server
-    /// skipped is asked again, and dropped only if the server no longer has it. `ours` says
-    /// whether a From address is ours (our mail's attached documents are fetched).
-    pub async fn fetch_meta(
+    /// Reads a FETCH to its end, sorting every FETCH answer read on the way into `into`
+    /// (answers to other pipelined FETCHes included). `ours` says whether a From address is
+    /// ours (our mail's attached documents are fetched).
+    async fn finish_fetch(
         &mut self,
-        uids: &[u32],
+        sent: Sent,
+        into: &mut Arrivals,
         ours: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Vec<Meta>, ImapError> {
-        let mut got: HashMap<u32, Meta> = HashMap::new();
-        let mut missing: Vec<u32> = uids.to_vec();
-        for attempt in 0..2 {
-            if missing.is_empty() {
-                break;
-            }
-            let cmd = format!(
-                "UID FETCH {} (UID RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER])",
-                uid_set(&missing)
-            );
-            let mut bytes = 0u64;
-            self.command(&cmd, |r| {
-                if let Response::Fetch(_, attrs) = r
-                    && let Some(m) = fetch::meta_from(attrs, ours)
-                {
+    ) -> Result<(), ImapError> {
+        let mut bytes = 0u64;
+        self.finish(sent, |r| {
+            let Response::Fetch(_, attrs) = r else { return };
+            if is_meta_response(attrs) {
+                if let Some(m) = fetch::meta_from(attrs, ours) {
                     bytes += m.header.len() as u64;
-                    got.insert(m.uid, m);
+                    into.metas.insert(m.uid, m);
                 }
-            })
-            .await?;
-            self.bytes_fetched += bytes;
-            missing.retain(|u| !got.contains_key(u));
-            if !missing.is_empty() {
-                tracing::debug!(account = %self.account, attempt, missing = missing.len(), "UIDs missing from FETCH; asking again");
+            } else {
+                bytes += fetch::body_from(attrs, &mut into.bodies) as u64;
             }
-        }
-        self.drop_expunged(&mut missing).await?;
-        let mut out: Vec<Meta> = got
-            .into_values()
-            .filter(|m| uids.binary_search(&m.uid).is_ok())
-            .collect();
-        out.sort_by_key(|m| m.uid);
-        Ok(out)
+        })
+        .await?;
+        self.bytes_fetched += bytes;
+        Ok(())
     }
 
     /// Errors unless every UID still missing after a retry is gone from the folder.
@@ -582,97 +668,6 @@ impl ImapSession {
                 uid_set(missing)
             )))
         }
-    }
-
-    /// Fetches what each message needs (whole, partial, or nothing beyond the header) and
-    /// returns the raw messages, in UID order.
-    pub async fn fetch_bodies(
-        &mut self,
-        folder: &str,
-        uid_validity: u32,
-        metas: &[Meta],
-        cap: usize,
-    ) -> Result<Vec<RawMail>, ImapError> {
-        let mut bodies: HashMap<u32, fetch::Fetched> = HashMap::new();
-        let mut wanted: Vec<(u32, BodyPlan)> = Vec::new();
-        for m in metas {
-            let plan = fetch::plan(m, cap);
-            if plan.fetches_anything() {
-                wanted.push((m.uid, plan));
-            }
-        }
-        let complete = |bodies: &HashMap<u32, fetch::Fetched>, uid: u32, plan: &BodyPlan| {
-            bodies.get(&uid).is_some_and(|f| f.complete(plan))
-        };
-        for attempt in 0..2 {
-            let todo: Vec<(u32, BodyPlan)> = wanted
-                .iter()
-                .filter(|(u, p)| !complete(&bodies, *u, p))
-                .cloned()
-                .collect();
-            if todo.is_empty() {
-                break;
-            }
-            if attempt > 0 {
-                tracing::debug!(account = %self.account, missing = todo.len(), "bodies missing from FETCH; asking again");
-            }
-            for (items, uids) in fetch::group_commands(&todo) {
-                let cmd = format!("UID FETCH {} (UID {items})", uid_set(&uids));
-                let mut bytes = 0u64;
-                self.command(&cmd, |r| {
-                    if let Response::Fetch(_, attrs) = r {
-                        bytes += fetch::body_from(attrs, &mut bodies) as u64;
-                    }
-                })
-                .await?;
-                self.bytes_fetched += bytes;
-            }
-        }
-        let mut missing: Vec<u32> = wanted
-            .iter()
-            .filter(|(u, p)| !complete(&bodies, *u, p))
-            .map(|(u, _)| *u)
-            .collect();
-        self.drop_expunged(&mut missing).await?;
-        let gone: Vec<u32> = wanted
-            .iter()
-            .filter(|(u, p)| !complete(&bodies, *u, p))
-            .map(|(u, _)| *u)
-            .collect();
-        let mut out = Vec::with_capacity(metas.len());
-        for m in metas {
-            if gone.contains(&m.uid) {
-                continue;
-            }
-            let plan = fetch::plan(m, cap);
-            let truncated = plan.truncates(m);
-            let got = bodies.remove(&m.uid).unwrap_or_default();
-            let bytes = match (&plan, &m.structure, got.text) {
-                (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(text)) => {
-                    let mut b = Vec::with_capacity(m.header.len() + text.len());
-                    b.extend_from_slice(&m.header);
-                    b.extend_from_slice(&text);
-                    b
-                }
-                (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(&m.header, root, &got.parts),
-                _ => {
-                    let mut h = m.header.clone();
-                    if !h.ends_with(b"\r\n\r\n") && !h.ends_with(b"\n\n") {
-                        h.extend_from_slice(b"\r\n");
-                    }
-                    h
-                }
-            };
-            out.push(RawMail {
-                folder: folder.to_string(),
-                location: format!("{folder};UIDVALIDITY={uid_validity}/{}", m.uid),
-                uid: Some(m.uid),
-                bytes,
-                truncated: truncated || plan == BodyPlan::HeaderOnly,
-                received_at: m.internal_date,
-            });
-        }
-        Ok(out)
     }
 
     /// NOOP: checks the session is alive.
@@ -822,10 +817,26 @@ struct FolderState {
     wire: String,
     name: String,
     info: MailboxInfo,
+    /// UIDs whose metadata is not asked for yet.
     pending_uids: Vec<u32>,
+    /// Metadata read, of messages whose bodies are not asked for yet.
     metas: std::collections::VecDeque<Meta>,
-    sent_empty: bool,
+    /// Commands sent and not yet handled, in order.
+    in_flight: std::collections::VecDeque<InFlight>,
+    /// Answers read so far.
+    arrivals: Arrivals,
 }
+
+/// Pipelined FETCHes: the server prepares the next answers while the caller processes a batch.
+enum InFlight {
+    /// The metadata FETCH of a chunk of UIDs (`None` once its answer is read).
+    Meta { sent: Option<Sent>, uids: Vec<u32> },
+    /// The body FETCHes of one batch (emptied once their answers are read).
+    Bodies { sent: Vec<Sent>, group: Vec<Meta> },
+}
+
+/// Batches whose body FETCHes are sent ahead of the one being read.
+const BODIES_AHEAD: usize = 2;
 
 impl<'s> ImapSource<'s> {
     /// A pass over `folders` (wire, display) starting after the given saved positions (keyed by
@@ -904,7 +915,8 @@ impl<'s> ImapSource<'s> {
             info,
             pending_uids,
             metas: Default::default(),
-            sent_empty: false,
+            in_flight: Default::default(),
+            arrivals: Arrivals::default(),
         });
         Ok(true)
     }
@@ -922,6 +934,9 @@ impl<'s> ImapSource<'s> {
     async fn next_batch_imap(&mut self) -> Result<Option<Batch>, ImapError> {
         loop {
             if self.stopped() {
+                // What was sent ahead is read and dropped: the session stays usable.
+                self.current = None;
+                self.session.drain().await?;
                 return Ok(None);
             }
             if self.current.is_none() && !self.open_next_folder().await? {
@@ -930,79 +945,252 @@ impl<'s> ImapSource<'s> {
             let Some(mut st) = self.current.take() else {
                 continue;
             };
-            if st.metas.is_empty() && !st.pending_uids.is_empty() {
-                let n = st.pending_uids.len().min(META_CHUNK);
-                let chunk: Vec<u32> = st.pending_uids.drain(..n).collect();
-                let identity = &self.identity;
-                let ours = |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
-                let metas = self.session.fetch_meta(&chunk, &ours).await?;
-                st.metas.extend(metas);
-                if st.metas.is_empty() {
-                    // Every UID of the chunk is gone: commit past them.
-                    let last = *chunk.last().unwrap_or(&0);
+            let identity = &self.identity;
+            let ours = |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
+            send_ahead(self.session, &mut st, self.cap).await?;
+            match st.in_flight.pop_front() {
+                Some(InFlight::Meta { sent, uids }) => {
+                    let metas = read_metas(self.session, &mut st, sent, &uids, &ours).await?;
+                    if metas.is_empty() {
+                        // Every UID of the chunk is gone: commit past them.
+                        let pos = self.position(&st, uids.last().copied().unwrap_or(0));
+                        self.positions.insert(st.name.clone(), pos.clone());
+                        self.current = Some(st);
+                        return Ok(Some(Batch {
+                            mails: Vec::new(),
+                            position: Some(pos),
+                        }));
+                    }
+                    st.metas.extend(metas);
+                    self.current = Some(st);
+                }
+                Some(InFlight::Bodies { sent, group }) => {
+                    let mails =
+                        read_bodies(self.session, &mut st, sent, &group, self.cap, &ours).await?;
+                    // The next commands go out before the caller processes this batch.
+                    send_ahead(self.session, &mut st, self.cap).await?;
+                    let last = group.last().map(|m| m.uid).unwrap_or(0);
                     let pos = self.position(&st, last);
                     self.positions.insert(st.name.clone(), pos.clone());
                     self.current = Some(st);
                     return Ok(Some(Batch {
-                        mails: Vec::new(),
+                        mails,
                         position: Some(pos),
                     }));
                 }
-            }
-            if st.metas.is_empty() {
-                // Folder done. Record the sync once, even when nothing was new.
-                if !st.sent_empty {
+                None => {
+                    // Folder done: record the sync, even when nothing was new.
                     let last = match self.positions.get(&st.name) {
                         Some(p) if p.uid_validity == st.info.uid_validity => p.last_uid,
                         _ => 0,
                     };
                     let pos = self.position(&st, last);
                     self.positions.insert(st.name.clone(), pos.clone());
-                    st.sent_empty = true;
-                    self.current = None;
                     return Ok(Some(Batch {
                         mails: Vec::new(),
                         position: Some(pos),
                     }));
                 }
-                self.current = None;
-                continue;
             }
-            // One batch: bounded in messages and in bytes.
-            let mut group = Vec::new();
-            let mut bytes = 0usize;
-            while let Some(m) = st.metas.front() {
-                let cost = fetch::plan(m, self.cap).cost(m);
-                if !group.is_empty()
-                    && (group.len() >= super::BATCH_MESSAGES || bytes + cost > super::BATCH_BYTES)
-                {
-                    break;
-                }
-                bytes += cost;
-                if let Some(m) = st.metas.pop_front() {
-                    group.push(m);
-                }
-            }
-            let mails = self
-                .session
-                .fetch_bodies(&st.wire, st.info.uid_validity, &group, self.cap)
-                .await;
-            let mails = match mails {
-                Ok(m) => m,
-                Err(e) => {
-                    self.current = Some(st);
-                    return Err(e);
-                }
-            };
-            let last = group.last().map(|m| m.uid).unwrap_or(0);
-            let pos = self.position(&st, last);
-            self.positions.insert(st.name.clone(), pos.clone());
-            self.current = Some(st);
-            return Ok(Some(Batch {
-                mails,
-                position: Some(pos),
-            }));
         }
+    }
+}
+
+/// Sends FETCHes ahead, in UID order: body FETCHes for up to [`BODIES_AHEAD`] batches whose
+/// metadata is read, and the metadata FETCH of the next chunk when the read metadata runs out.
+async fn send_ahead(
+    session: &mut ImapSession,
+    st: &mut FolderState,
+    cap: usize,
+) -> Result<(), ImapError> {
+    loop {
+        let bodies = st
+            .in_flight
+            .iter()
+            .filter(|f| matches!(f, InFlight::Bodies { .. }))
+            .count();
+        if bodies >= BODIES_AHEAD {
+            return Ok(());
+        }
+        if !st.metas.is_empty() {
+            let group = take_group(&mut st.metas, cap);
+            let wanted: Vec<(u32, BodyPlan)> = group
+                .iter()
+                .map(|m| (m.uid, fetch::plan(m, cap)))
+                .filter(|(_, p)| p.fetches_anything())
+                .collect();
+            let mut sent = Vec::new();
+            for (items, uids) in fetch::group_commands(&wanted) {
+                sent.push(session.start(&body_command(&items, &uids)).await?);
+            }
+            st.in_flight.push_back(InFlight::Bodies { sent, group });
+            continue;
+        }
+        let meta_in_flight = st
+            .in_flight
+            .iter()
+            .any(|f| matches!(f, InFlight::Meta { .. }));
+        if meta_in_flight || st.pending_uids.is_empty() {
+            return Ok(());
+        }
+        let n = st.pending_uids.len().min(META_CHUNK);
+        let uids: Vec<u32> = st.pending_uids.drain(..n).collect();
+        let sent = session.start(&meta_command(&uids)).await?;
+        st.in_flight.push_back(InFlight::Meta {
+            sent: Some(sent),
+            uids,
+        });
+    }
+}
+
+/// The next batch of messages whose metadata is read: bounded in messages and in bytes.
+fn take_group(metas: &mut std::collections::VecDeque<Meta>, cap: usize) -> Vec<Meta> {
+    let mut group = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(m) = metas.front() {
+        let cost = fetch::plan(m, cap).cost(m);
+        if !group.is_empty()
+            && (group.len() >= super::BATCH_MESSAGES || bytes + cost > super::BATCH_BYTES)
+        {
+            break;
+        }
+        bytes += cost;
+        if let Some(m) = metas.pop_front() {
+            group.push(m);
+        }
+    }
+    group
+}
+
+/// Reads every answer still expected for this folder's pipelined commands (before a plain
+/// command, whose answer handler would not keep theirs).
+async fn settle(
+    session: &mut ImapSession,
+    st: &mut FolderState,
+    ours: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<(), ImapError> {
+    for f in st.in_flight.iter_mut() {
+        let sent = match f {
+            InFlight::Meta { sent, .. } => sent.take().into_iter().collect(),
+            InFlight::Bodies { sent, .. } => std::mem::take(sent),
+        };
+        for s in sent {
+            session.finish_fetch(s, &mut st.arrivals, ours).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The metadata of a chunk (sorted); a UID the server skipped is asked again, and dropped only
+/// if the server no longer has it.
+async fn read_metas(
+    session: &mut ImapSession,
+    st: &mut FolderState,
+    sent: Option<Sent>,
+    uids: &[u32],
+    ours: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<Meta>, ImapError> {
+    if let Some(s) = sent {
+        session.finish_fetch(s, &mut st.arrivals, ours).await?;
+    }
+    let missing = |a: &Arrivals| -> Vec<u32> {
+        uids.iter()
+            .copied()
+            .filter(|u| !a.metas.contains_key(u))
+            .collect()
+    };
+    let mut gone = missing(&st.arrivals);
+    if !gone.is_empty() {
+        tracing::debug!(account = %session.account, missing = gone.len(), "UIDs missing from FETCH; asking again");
+        let s = session.start(&meta_command(&gone)).await?;
+        session.finish_fetch(s, &mut st.arrivals, ours).await?;
+        gone = missing(&st.arrivals);
+        if !gone.is_empty() {
+            settle(session, st, ours).await?;
+            session.drop_expunged(&mut gone).await?;
+        }
+    }
+    Ok(uids
+        .iter()
+        .filter_map(|u| st.arrivals.metas.remove(u))
+        .collect())
+}
+
+/// The raw messages of a batch, in UID order: bodies the server skipped are asked again, and a
+/// message is dropped only if the server no longer has it.
+async fn read_bodies(
+    session: &mut ImapSession,
+    st: &mut FolderState,
+    sent: Vec<Sent>,
+    group: &[Meta],
+    cap: usize,
+    ours: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<RawMail>, ImapError> {
+    for s in sent {
+        session.finish_fetch(s, &mut st.arrivals, ours).await?;
+    }
+    let incomplete = |a: &Arrivals| -> Vec<(u32, BodyPlan)> {
+        group
+            .iter()
+            .map(|m| (m.uid, fetch::plan(m, cap)))
+            .filter(|(u, p)| {
+                p.fetches_anything() && !a.bodies.get(u).is_some_and(|f| f.complete(p))
+            })
+            .collect()
+    };
+    let todo = incomplete(&st.arrivals);
+    if !todo.is_empty() {
+        tracing::debug!(account = %session.account, missing = todo.len(), "bodies missing from FETCH; asking again");
+        for (items, uids) in fetch::group_commands(&todo) {
+            let s = session.start(&body_command(&items, &uids)).await?;
+            session.finish_fetch(s, &mut st.arrivals, ours).await?;
+        }
+        let mut missing: Vec<u32> = incomplete(&st.arrivals).iter().map(|(u, _)| *u).collect();
+        if !missing.is_empty() {
+            settle(session, st, ours).await?;
+            session.drop_expunged(&mut missing).await?;
+        }
+    }
+    let gone: Vec<u32> = incomplete(&st.arrivals).iter().map(|(u, _)| *u).collect();
+    let mut out = Vec::with_capacity(group.len());
+    for m in group {
+        if gone.contains(&m.uid) {
+            st.arrivals.bodies.remove(&m.uid);
+            continue;
+        }
+        let got = st.arrivals.bodies.remove(&m.uid).unwrap_or_default();
+        out.push(raw_mail(&st.wire, st.info.uid_validity, m, got, cap));
+    }
+    Ok(out)
+}
+
+/// A message rebuilt from its header and what was fetched of its body.
+fn raw_mail(folder: &str, uid_validity: u32, m: &Meta, got: fetch::Fetched, cap: usize) -> RawMail {
+    let plan = fetch::plan(m, cap);
+    let truncated = plan.truncates(m);
+    let bytes = match (&plan, &m.structure, got.text) {
+        (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(text)) => {
+            let mut b = Vec::with_capacity(m.header.len() + text.len());
+            b.extend_from_slice(&m.header);
+            b.extend_from_slice(&text);
+            b
+        }
+        (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(&m.header, root, &got.parts),
+        _ => {
+            let mut h = m.header.clone();
+            if !h.ends_with(b"\r\n\r\n") && !h.ends_with(b"\n\n") {
+                h.extend_from_slice(b"\r\n");
+            }
+            h
+        }
+    };
+    RawMail {
+        folder: folder.to_string(),
+        location: format!("{folder};UIDVALIDITY={uid_validity}/{}", m.uid),
+        uid: Some(m.uid),
+        bytes,
+        truncated: truncated || plan == BodyPlan::HeaderOnly,
+        received_at: m.internal_date,
     }
 }
 
