@@ -380,6 +380,34 @@ pub struct Linked<'a> {
 /// Separates a message's own text from the forwarded text in the stored form.
 pub const FORWARD_MARK: &str = "\n\n[forwarded]\n";
 
+/// Builds the closure and language detectors' patterns ahead of need. They are compiled on
+/// first use, which otherwise falls on the linking pass that ends a scan, after every message
+/// is read; a scan calls this on a spare thread while it reads.
+pub fn warm_up() {
+    let Ok(sent_at) = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+00:00") else {
+        return;
+    };
+    let text = "Merci pour votre offre. Nous reportons le projet au 15 mars, recontactez-nous \
+                en avril. We went with another supplier; the budget was cut. Wir haben uns für \
+                ein anderes Angebot entschieden. Order PO-20431 attached, we accept your quote. \
+                Je suis absent jusqu'au lundi 12 janvier.";
+    for (direction, auto_kind) in [
+        ("outbound", "none"),
+        ("inbound", "none"),
+        ("inbound", "notice"),
+    ] {
+        let _ = closure_of(&Linked {
+            text,
+            subject_norm: "devis ventilation atelier",
+            sent_at,
+            direction,
+            auto_kind,
+            attachment_names: &[],
+        });
+    }
+    let _ = lang::detect_language(text);
+}
+
 /// The closure signal of a message linked to an opportunity: the customer's words (their own
 /// and what they forward), our reports of their decision, or an automated notice's verdict.
 pub fn closure_of(m: &Linked<'_>) -> Option<ClosureSignal> {

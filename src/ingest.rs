@@ -313,6 +313,10 @@ async fn scan_pipelined<S: MailSource>(
         }
         None => None,
     };
+    // The linking pass after the scan needs the closure patterns: built meanwhile.
+    let warm = thread("warm")
+        .spawn(detect::warm_up)
+        .map_err(cannot_start)?;
     let identity = opts.identity.clone();
     let free_mail = opts.free_mail.to_vec();
     let (source_name, now) = (opts.source_name.to_string(), opts.now);
@@ -397,6 +401,7 @@ async fn scan_pipelined<S: MailSource>(
     if let Some(w) = writer {
         let _ = w.join();
     }
+    let _ = warm.join();
     result?;
     match source_error {
         Some(e) => Err(e.into()),
