@@ -353,6 +353,11 @@ async fn stripped_starttls_is_refused_before_credentials() {
 }
 
 fn maildir_keys() -> Vec<String> {
+    maildir_keys_of(&common::sample_mailbox())
+}
+
+/// The keys a Maildir scan of `mailbox` stores.
+fn maildir_keys_of(mailbox: &Path) -> Vec<String> {
     let tmp = tempfile::tempdir().expect("tmp");
     let db = tmp.path().join("m.sqlite");
     let dovecot_free_config = tmp.path().join("c.toml");
@@ -361,12 +366,11 @@ fn maildir_keys() -> Vec<String> {
         "[identity]\naddresses = [\"camille.rouviere@ventilaire.example\"]\ndomains = [\"ventilaire.example\"]\n",
     )
     .expect("config");
-    let sample = common::sample_mailbox();
     ok(
         dealwatch(
             &dovecot_free_config,
             &db,
-            &["scan", "--maildir", sample.to_str().expect("path")],
+            &["scan", "--maildir", mailbox.to_str().expect("path")],
         ),
         "maildir scan",
     );
@@ -582,9 +586,16 @@ fn identity_is_inferred_from_the_sent_folder() {
 }
 
 /// A mailbox of 700 messages: several metadata chunks and body batches in flight at once, with
-/// large messages (fetched partially) among them.
-fn fill_large_mailbox(maildir: &Path) -> Vec<String> {
-    let mut keys = Vec::new();
+/// large messages (fetched partially) and messages without a Message-ID among them. Written
+/// into Dovecot's Maildir and into `copy` (INBOX and Sent folders) for a Maildir scan.
+fn fill_large_mailbox(maildir: &Path, copy: &Path) {
+    for (dovecot, ours) in [("cur", "INBOX/cur"), (".Sent/cur", "Sent/cur")] {
+        std::fs::create_dir_all(maildir.join(dovecot)).expect("mkdir");
+        for sub in ["cur", "new", "tmp"] {
+            let dir = copy.join(ours).with_file_name(sub);
+            std::fs::create_dir_all(dir).expect("mkdir");
+        }
+    }
     for i in 0..700u32 {
         let id = format!("bulk-{i:04}@customer.example");
         let body = if i % 97 == 0 {
@@ -592,25 +603,41 @@ fn fill_large_mailbox(maildir: &Path) -> Vec<String> {
         } else {
             format!("Question {i} about the ventilation units.\r\n").repeat(1 + (i as usize % 40))
         };
-        let dir = if i % 3 == 0 { ".Sent/cur" } else { "cur" };
-        std::fs::write(
-            maildir.join(dir).join(format!("{i}.dwtest:2,S")),
-            common::message(&id, &format!("Fans {i}"), &body),
+        // Header fields dealwatch does not read (not fetched over IMAP) come first.
+        let mut bytes = format!(
+            "Received: from mx{i}.customer.example by mail.ventilaire.example; \
+             Mon, 11 May 2026 09:00:0{} +0000\r\nX-Mailer: Fanmail {i}\r\n",
+            i % 10
         )
-        .expect("write message");
-        keys.push(id);
+        .into_bytes();
+        bytes.extend(common::message(&id, &format!("Fans {i}"), &body));
+        if i % 101 == 50 {
+            // No Message-ID: the identity is a hash of the whole message (of a size read whole).
+            let text = String::from_utf8(bytes).expect("utf-8");
+            bytes = text.replace(&format!("Message-ID: <{id}>\r\n"), "").into_bytes();
+        }
+        let (dovecot, ours) = if i % 3 == 0 {
+            (".Sent/cur", "Sent/cur")
+        } else {
+            ("cur", "INBOX/cur")
+        };
+        let name = format!("{i}.dwtest:2,S");
+        std::fs::write(maildir.join(dovecot).join(&name), &bytes).expect("write message");
+        std::fs::write(copy.join(ours).join(&name), &bytes).expect("write message");
     }
-    keys.sort();
-    keys
 }
 
-/// Pipelined FETCHes across many chunks and batches: every message stored once, in a clean run
-/// and in runs cut at several points (each rerun resumes from the committed position).
+/// Pipelined FETCHes across many chunks and batches: every message stored once, with the keys
+/// a Maildir scan gives (a message without Message-ID too: its whole header is fetched), in a
+/// clean run and in runs cut at several points (each rerun resumes from the committed position).
 #[test]
 fn a_large_mailbox_is_read_whole_through_pipelined_fetches() {
-    let mut expected = Vec::new();
-    let dovecot = Dovecot::start_with(|m| expected = fill_large_mailbox(m));
     let tmp = tempfile::tempdir().expect("tmp");
+    let copy = tmp.path().join("maildir");
+    let dovecot = Dovecot::start_with(|m| fill_large_mailbox(m, &copy));
+    let expected = maildir_keys_of(&copy);
+    assert_eq!(expected.len(), 700);
+    assert_eq!(expected.iter().filter(|k| k.starts_with("sha256:")).count(), 7);
     let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
     let db = tmp.path().join("clean.sqlite");
     ok(

@@ -24,6 +24,33 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
+/// Every header field dealwatch reads: those [`PARSER`] parses (addresses, date, subject,
+/// message ids, MIME), the automatic-mail headers and the bulk-mail ones ([`looks_bulk`]). An
+/// IMAP scan fetches only these (see `source::imap::fetch`).
+pub const READ_HEADERS: &[&str] = &[
+    "From",
+    "Sender",
+    "Reply-To",
+    "To",
+    "Cc",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
+    "Auto-Submitted",
+    "X-Autoreply",
+    "X-Autorespond",
+    "List-Id",
+    "List-Unsubscribe",
+    "Precedence",
+    "Disposition-Notification-To",
+];
+
 /// The parser, reading only the headers dealwatch uses: addresses, date, subject, message ids
 /// and the MIME headers. The others (Received chains, DKIM and ARC signatures, list headers...)
 /// are skipped, not parsed; `header_raw` still finds them.

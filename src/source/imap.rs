@@ -29,7 +29,7 @@ use async_imap::imap_proto::{
 use chrono::{DateTime, Utc};
 
 use self::conn::Conn;
-use self::fetch::{BodyPlan, Meta};
+use self::fetch::{BodyPlan, Meta, Want};
 use super::{Batch, FolderPosition, MailSource, RawMail, SourceError};
 use crate::config::{AccountConfig, AuthMethod};
 
@@ -141,24 +141,12 @@ fn body_command(items: &str, uids: &[u32]) -> String {
 /// The metadata FETCH of these UIDs.
 fn meta_command(uids: &[u32]) -> String {
     format!(
-        "UID FETCH {} (UID RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER])",
-        uid_set(uids)
+        "UID FETCH {} (UID RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS ({})])",
+        uid_set(uids),
+        fetch::header_fields()
     )
 }
 
-/// Whether a FETCH response is a metadata one (it carries the header), not a body one.
-fn is_meta_response(attrs: &[async_imap::imap_proto::AttributeValue<'_>]) -> bool {
-    use async_imap::imap_proto::{AttributeValue, MessageSection, SectionPath};
-    attrs.iter().any(|a| {
-        matches!(
-            a,
-            AttributeValue::BodySection {
-                section: Some(SectionPath::Full(MessageSection::Header)),
-                ..
-            }
-        )
-    })
-}
 
 /// The XOAUTH2 SASL response.
 struct XOAuth2 {
@@ -636,7 +624,7 @@ impl ImapSession {
         let mut bytes = 0u64;
         self.finish(sent, |r| {
             let Response::Fetch(_, attrs) = r else { return };
-            if is_meta_response(attrs) {
+            if fetch::is_meta_response(attrs) {
                 if let Some(m) = fetch::meta_from(attrs, ours) {
                     bytes += m.header.len() as u64;
                     into.metas.insert(m.uid, m);
@@ -1014,10 +1002,10 @@ async fn send_ahead(
         }
         if !st.metas.is_empty() {
             let group = take_group(&mut st.metas, cap);
-            let wanted: Vec<(u32, BodyPlan)> = group
+            let wanted: Vec<(u32, Want)> = group
                 .iter()
-                .map(|m| (m.uid, fetch::plan(m, cap)))
-                .filter(|(_, p)| p.fetches_anything())
+                .map(|m| (m.uid, Want::of(m, cap)))
+                .filter(|(_, w)| w.fetches_anything())
                 .collect();
             let mut sent = Vec::new();
             for (items, uids) in fetch::group_commands(&wanted) {
@@ -1129,12 +1117,12 @@ async fn read_bodies(
     for s in sent {
         session.finish_fetch(s, &mut st.arrivals, ours).await?;
     }
-    let incomplete = |a: &Arrivals| -> Vec<(u32, BodyPlan)> {
+    let incomplete = |a: &Arrivals| -> Vec<(u32, Want)> {
         group
             .iter()
-            .map(|m| (m.uid, fetch::plan(m, cap)))
-            .filter(|(u, p)| {
-                p.fetches_anything() && !a.bodies.get(u).is_some_and(|f| f.complete(p))
+            .map(|m| (m.uid, Want::of(m, cap)))
+            .filter(|(u, w)| {
+                w.fetches_anything() && !a.bodies.get(u).is_some_and(|f| f.complete(w))
             })
             .collect()
     };
@@ -1168,16 +1156,18 @@ async fn read_bodies(
 fn raw_mail(folder: &str, uid_validity: u32, m: &Meta, got: fetch::Fetched, cap: usize) -> RawMail {
     let plan = fetch::plan(m, cap);
     let truncated = plan.truncates(m);
+    // The whole header when it was fetched, else the fields read.
+    let header = got.header.as_deref().unwrap_or(&m.header);
     let bytes = match (&plan, &m.structure, got.text) {
         (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(text)) => {
-            let mut b = Vec::with_capacity(m.header.len() + text.len());
-            b.extend_from_slice(&m.header);
+            let mut b = Vec::with_capacity(header.len() + text.len());
+            b.extend_from_slice(header);
             b.extend_from_slice(&text);
             b
         }
-        (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(&m.header, root, &got.parts),
+        (BodyPlan::Parts(_), Some(root), _) => fetch::assemble(header, root, &got.parts),
         _ => {
-            let mut h = m.header.clone();
+            let mut h = header.to_vec();
             if !h.ends_with(b"\r\n\r\n") && !h.ends_with(b"\n\n") {
                 h.extend_from_slice(b"\r\n");
             }

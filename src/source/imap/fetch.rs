@@ -33,6 +33,9 @@ pub struct Meta {
     pub structure: Option<Node>,
     /// The From address, lowercased, read from the raw header.
     pub from: Option<String>,
+    /// Whether the header has a Message-ID. Without one a message's identity is a hash of all
+    /// its bytes, so its whole header is fetched (see [`Want`]).
+    pub has_id: bool,
 }
 
 /// The address of the first From header of a raw header block (`<a@b>` or a bare `a@b`).
@@ -315,6 +318,32 @@ impl BodyPlan {
     }
 }
 
+/// What to fetch of one message after its metadata: its body plan, and its whole header when
+/// the fields fetched with the metadata are not enough (no Message-ID: the identity is a hash
+/// of the message's bytes, which must then include the whole header, as on disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Want {
+    /// The body.
+    pub plan: BodyPlan,
+    /// `BODY.PEEK[HEADER]` too.
+    pub header: bool,
+}
+
+impl Want {
+    /// What to fetch of `m`, given the per-message (or per-part) cap.
+    pub fn of(m: &Meta, cap: usize) -> Want {
+        Want {
+            plan: plan(m, cap),
+            header: !m.has_id,
+        }
+    }
+
+    /// Whether a body FETCH is needed at all.
+    pub fn fetches_anything(&self) -> bool {
+        self.header || self.plan.fetches_anything()
+    }
+}
+
 /// The plan for one message, given the per-message (or per-part) cap.
 pub fn plan(m: &Meta, cap: usize) -> BodyPlan {
     if m.bulk {
@@ -346,15 +375,14 @@ pub fn section(path: &[u32]) -> String {
 }
 
 /// Groups UIDs by fetch items: (items, sorted UIDs).
-pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
+pub fn group_commands(todo: &[(u32, Want)]) -> Vec<(String, Vec<u32>)> {
     let mut out: Vec<(String, Vec<u32>)> = Vec::new();
-    for (uid, plan) in todo {
-        let items = match plan {
-            BodyPlan::HeaderOnly => continue,
+    for (uid, want) in todo {
+        let mut items: Vec<String> = match &want.plan {
+            BodyPlan::HeaderOnly => Vec::new(),
             // The header came with the metadata: only the text after it is fetched.
-            BodyPlan::Whole => "BODY.PEEK[TEXT]".to_string(),
-            BodyPlan::Partial(n) => format!("BODY.PEEK[TEXT]<0.{n}>"),
-            BodyPlan::Parts(parts) if parts.is_empty() => continue,
+            BodyPlan::Whole => vec!["BODY.PEEK[TEXT]".to_string()],
+            BodyPlan::Partial(n) => vec![format!("BODY.PEEK[TEXT]<0.{n}>")],
             // Whole parts need no range, so messages of the same shape share one command.
             BodyPlan::Parts(parts) => parts
                 .iter()
@@ -362,9 +390,15 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
                     Some(n) => format!("BODY.PEEK[{}]<0.{n}>", section(p)),
                     None => format!("BODY.PEEK[{}]", section(p)),
                 })
-                .collect::<Vec<_>>()
-                .join(" "),
+                .collect(),
         };
+        if want.header {
+            items.push("BODY.PEEK[HEADER]".to_string());
+        }
+        if items.is_empty() {
+            continue;
+        }
+        let items = items.join(" ");
         match out.iter_mut().find(|(i, _)| *i == items) {
             Some((_, uids)) => uids.push(*uid),
             None => out.push((items, vec![*uid])),
@@ -374,6 +408,19 @@ pub fn group_commands(todo: &[(u32, BodyPlan)]) -> Vec<(String, Vec<u32>)> {
         uids.sort_unstable();
     }
     out
+}
+
+/// The header fields fetched with the metadata: those dealwatch reads
+/// ([`crate::mail::parse::READ_HEADERS`]), not Received chains or signatures.
+pub fn header_fields() -> String {
+    crate::mail::parse::READ_HEADERS.join(" ")
+}
+
+/// Whether a FETCH response is a metadata one (it carries the size), not a body one.
+pub fn is_meta_response(attrs: &[AttributeValue<'_>]) -> bool {
+    attrs
+        .iter()
+        .any(|a| matches!(a, AttributeValue::Rfc822Size(_)))
 }
 
 /// Reads a metadata FETCH response. `ours` says whether a From address is ours: attached
@@ -404,6 +451,7 @@ pub fn meta_from(attrs: &[AttributeValue<'_>], ours: &dyn Fn(&str) -> bool) -> O
     }
     let header = header?;
     let bulk = is_bulk(&header);
+    let has_id = slim::header_value(&header, "message-id").is_some_and(|v| !v.trim().is_empty());
     Some(Meta {
         uid: uid?,
         size: size?,
@@ -412,6 +460,7 @@ pub fn meta_from(attrs: &[AttributeValue<'_>], ours: &dyn Fn(&str) -> bool) -> O
         bulk,
         structure,
         from,
+        has_id,
     })
 }
 
@@ -422,16 +471,19 @@ pub struct Fetched {
     pub text: Option<Vec<u8>>,
     /// Part bodies, by path.
     pub parts: HashMap<Vec<u32>, Vec<u8>>,
+    /// The whole header, when it was asked for.
+    pub header: Option<Vec<u8>>,
 }
 
 impl Fetched {
-    /// Whether everything the plan asked for is here.
-    pub fn complete(&self, plan: &BodyPlan) -> bool {
-        match plan {
+    /// Whether everything asked for is here.
+    pub fn complete(&self, want: &Want) -> bool {
+        let body = match &want.plan {
             BodyPlan::HeaderOnly => true,
             BodyPlan::Whole | BodyPlan::Partial(_) => self.text.is_some(),
             BodyPlan::Parts(p) => p.iter().all(|(path, _)| self.parts.contains_key(path)),
-        }
+        };
+        body && (!want.header || self.header.is_some())
     }
 }
 
@@ -454,6 +506,15 @@ pub fn body_from(attrs: &[AttributeValue<'_>], into: &mut HashMap<u32, Fetched>)
                 let d = data.as_deref().unwrap_or_default();
                 bytes += d.len();
                 into.entry(uid).or_default().text = Some(d.to_vec());
+            }
+            AttributeValue::BodySection {
+                section: Some(SectionPath::Full(MessageSection::Header)),
+                data,
+                ..
+            } => {
+                let d = data.as_deref().unwrap_or_default();
+                bytes += d.len();
+                into.entry(uid).or_default().header = Some(d.to_vec());
             }
             AttributeValue::BodySection {
                 section: Some(SectionPath::Part(path, None)),
@@ -526,6 +587,7 @@ mod tests {
             bulk: false,
             structure: Some(root.clone()),
             from: None,
+            has_id: true,
         };
         let plan = plan(&m, 256 * 1024);
         assert_eq!(
@@ -538,7 +600,7 @@ mod tests {
         );
         assert!(!plan.truncates(&m));
         assert_eq!(
-            group_commands(&[(7, plan)])[0].0,
+            group_commands(&[(7, Want { plan, header: false })])[0].0,
             "BODY.PEEK[1.1] BODY.PEEK[1.2] BODY.PEEK[3]"
         );
         let mut bodies = HashMap::new();
@@ -608,6 +670,7 @@ mod tests {
             bulk: false,
             structure: Some(root),
             from: None,
+            has_id: true,
         };
         let p = plan(&m, 1000);
         assert!(matches!(&p, BodyPlan::Parts(v) if v[2] == (vec![3], Some(1000))));
@@ -624,6 +687,7 @@ mod tests {
             bulk: false,
             structure: None,
             from: None,
+            has_id: true,
         };
         assert_eq!(plan(&m, 100), BodyPlan::Whole);
         let big = Meta {
