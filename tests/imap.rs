@@ -614,7 +614,9 @@ fn fill_large_mailbox(maildir: &Path, copy: &Path) {
         if i % 101 == 50 {
             // No Message-ID: the identity is a hash of the whole message (of a size read whole).
             let text = String::from_utf8(bytes).expect("utf-8");
-            bytes = text.replace(&format!("Message-ID: <{id}>\r\n"), "").into_bytes();
+            bytes = text
+                .replace(&format!("Message-ID: <{id}>\r\n"), "")
+                .into_bytes();
         }
         let (dovecot, ours) = if i % 3 == 0 {
             (".Sent/cur", "Sent/cur")
@@ -637,7 +639,10 @@ fn a_large_mailbox_is_read_whole_through_pipelined_fetches() {
     let dovecot = Dovecot::start_with(|m| fill_large_mailbox(m, &copy));
     let expected = maildir_keys_of(&copy);
     assert_eq!(expected.len(), 700);
-    assert_eq!(expected.iter().filter(|k| k.starts_with("sha256:")).count(), 7);
+    assert_eq!(
+        expected.iter().filter(|k| k.starts_with("sha256:")).count(),
+        7
+    );
     let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
     let db = tmp.path().join("clean.sqlite");
     ok(

@@ -6,6 +6,9 @@
 //! whose content would not be read keeps its MIME header, gets an empty body, and carries its
 //! approximate decoded size in an [`OMITTED_HEADER`] header for the attachment list.
 //!
+//! The HTML alternative of a message that also has a plain-text one is left out the same way:
+//! the parser reads the plain text ([`mail_parser::Message::text_bodies`]), never that HTML.
+//!
 //! The pass only finds boundaries; it never decodes. When the structure is not what it expects
 //! (no boundary, deep nesting, a part without a header end) it leaves that part untouched, so the
 //! worst case is the full parse it replaces. Parts it keeps are copied byte for byte.
@@ -54,6 +57,19 @@ pub fn omitted(
     (!wanted(ctype, name, decoded_low)).then_some(decoded)
 }
 
+/// Whether a leaf is an HTML alternative that is never read: `text/html` under a
+/// `multipart/alternative` that also has a `text/plain` part (`in_plain_alternative`).
+/// Shared with the IMAP client.
+pub fn unread_html(ctype: &str, in_plain_alternative: bool) -> bool {
+    in_plain_alternative && ctype == "text/html"
+}
+
+/// Whether a multipart's direct children, given as their `type/subtype` (lowercase), hold a
+/// plain-text alternative whose HTML siblings are not read: see [`unread_html`].
+pub fn plain_alternative<'a>(subtype: &str, mut children: impl Iterator<Item = &'a str>) -> bool {
+    subtype.eq_ignore_ascii_case("alternative") && children.any(|c| c == "text/plain")
+}
+
 /// Bodies up to this many encoded bytes are always kept: too small to be worth leaving out.
 const KEEP_BELOW: usize = 16 * 1024;
 /// Multipart nesting deeper than this is copied as it is.
@@ -73,14 +89,15 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
     let Some(boundary) = multipart_boundary(&ct) else {
         return Cow::Borrowed(bytes);
     };
+    let alternative = mime_type(&ct) == "multipart/alternative";
     let mut out = Vec::new();
     let mut changed = false;
     let mut cursor = 0;
     walk_multipart(
         bytes,
-        body_start,
-        bytes.len(),
+        (body_start, bytes.len()),
         &boundary,
+        (alternative, false),
         0,
         wanted,
         &mut |header_end, end, size| {
@@ -103,12 +120,13 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
 
 /// Walks the parts of a multipart body in `bytes[from..to]` and calls `omit(header_end,
 /// body_end, decoded_size)` for each leaf part to leave out, in order. `header_end` is where the
-/// part's header ends, before its blank line.
+/// part's header ends, before its blank line. `(alternative, in_plain)`: this multipart is an
+/// alternative; it lies inside an alternative with a plain-text part.
 fn walk_multipart(
     bytes: &[u8],
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
     boundary: &[u8],
+    (alternative, in_plain): (bool, bool),
     depth: usize,
     wanted: Wanted,
     omit: &mut dyn FnMut(usize, usize, usize),
@@ -130,26 +148,37 @@ fn walk_multipart(
     let Some(mut pos) = first.map(|p| from + p) else {
         return;
     };
+    let mut parts = Vec::new();
     loop {
         // `pos` is at "--boundary"; what follows is "--" (the end) or the rest of the line.
         let after = pos + 2 + boundary.len();
         if bytes.get(after..after + 2) == Some(b"--") {
-            return;
+            break;
         }
         let Some(line_end) = memchr::memchr(b'\n', &bytes[after.min(to)..to]) else {
-            return;
+            break;
         };
         let part_start = after + line_end + 1;
         let next = finder
             .find(&bytes[part_start.min(to)..to])
             .map(|p| part_start + p);
         // The part's bytes end before the newline that precedes the next delimiter.
-        let part_end = next.unwrap_or(to);
-        part(bytes, part_start, part_end, depth, wanted, omit);
+        parts.push((part_start, next.unwrap_or(to)));
         match next {
             Some(n) => pos = n + 1,
-            None => return,
+            None => break,
         }
+    }
+    let in_plain = in_plain
+        || (alternative
+            && parts.iter().any(|&(start, end)| {
+                split_header(&bytes[..end], start).is_some_and(|(head, _)| {
+                    mime_type(&header_value(head, "content-type").unwrap_or_default())
+                        == "text/plain"
+                })
+            }));
+    for (start, end) in parts {
+        part(bytes, start, end, in_plain, depth, wanted, omit);
     }
 }
 
@@ -157,6 +186,7 @@ fn part(
     bytes: &[u8],
     start: usize,
     end: usize,
+    in_plain: bool,
     depth: usize,
     wanted: Wanted,
     omit: &mut dyn FnMut(usize, usize, usize),
@@ -169,14 +199,28 @@ fn part(
     };
     let ct = header_value(head, "content-type").unwrap_or_default();
     if let Some(inner) = multipart_boundary(&ct) {
-        walk_multipart(bytes, body_start, end, &inner, depth + 1, wanted, omit);
+        let alternative = mime_type(&ct) == "multipart/alternative";
+        walk_multipart(
+            bytes,
+            (body_start, end),
+            &inner,
+            (alternative, in_plain),
+            depth + 1,
+            wanted,
+            omit,
+        );
         return;
     }
     let encoded = end.saturating_sub(body_start);
+    let ctype = mime_type(&ct);
+    if unread_html(&ctype, in_plain) && encoded > 0 {
+        let header_end = body_start - blank_len(bytes, body_start);
+        omit(header_end, end, encoded);
+        return;
+    }
     if encoded < KEEP_BELOW {
         return;
     }
-    let ctype = mime_type(&ct);
     let base64 = header_value(head, "content-transfer-encoding")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("base64"));
     let name = header_value(head, "content-disposition")
@@ -398,6 +442,44 @@ mod tests {
         let slimmed = slim(cut, pdf_only_small);
         assert!(slimmed.len() < 2_000);
         assert!(String::from_utf8_lossy(&slimmed).contains(OMITTED_HEADER));
+    }
+
+    fn alternative(with_plain: bool) -> Vec<u8> {
+        let plain = if with_plain {
+            "--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici le devis.\r\n"
+        } else {
+            ""
+        };
+        format!(
+            "Subject: devis\r\nContent-Type: multipart/mixed; boundary=mix\r\n\r\n\
+             --mix\r\nContent-Type: multipart/related; boundary=rel\r\n\r\n\
+             --rel\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n\
+             {plain}\
+             --alt\r\nContent-Type: text/html; charset=utf-8\r\n\
+             Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+             <p>Bonjour, voici le devis =C3=A0 signer.</p>\r\n\
+             --alt--\r\n--rel--\r\n--mix--\r\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn the_html_alternative_of_a_plain_text_is_left_out() {
+        let raw = alternative(true);
+        let slimmed = slim(&raw, pdf_only_small);
+        let text = String::from_utf8_lossy(&slimmed);
+        assert!(!text.contains("<p>"), "{text}");
+        assert!(text.contains(OMITTED_HEADER));
+        let parse = |b: &[u8]| {
+            mail_parser::MessageParser::default()
+                .parse(b)
+                .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        };
+        assert_eq!(parse(&slimmed), parse(&raw));
+        assert_eq!(parse(&slimmed).as_deref(), Some("Bonjour, voici le devis."));
+        // Without a plain-text alternative the HTML is the text: kept.
+        let html_only = alternative(false);
+        assert!(matches!(slim(&html_only, pdf_only_small), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -147,7 +147,6 @@ fn meta_command(uids: &[u32]) -> String {
     )
 }
 
-
 /// The XOAUTH2 SASL response.
 struct XOAuth2 {
     user: String,

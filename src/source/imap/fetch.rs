@@ -116,18 +116,31 @@ impl Node {
 /// says whether attached documents are read (our own mail); when not, every large attachment is
 /// left out.
 pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
-    fn walk(bs: &BodyStructure<'_>, path: Vec<u32>, depth: usize, documents: bool) -> Option<Node> {
+    /// `in_plain`: inside an alternative with a plain-text part (its HTML is not read).
+    fn walk(
+        bs: &BodyStructure<'_>,
+        path: Vec<u32>,
+        depth: usize,
+        documents: bool,
+        in_plain: bool,
+    ) -> Option<Node> {
         if depth > 16 {
             return None;
         }
         match bs {
             BodyStructure::Multipart { common, bodies, .. } => {
                 let boundary = param(&common.ty.params, "boundary")?;
+                let types: Vec<String> = bodies.iter().map(mime_type).collect();
+                let in_plain = in_plain
+                    || slim::plain_alternative(
+                        &common.ty.subtype,
+                        types.iter().map(String::as_str),
+                    );
                 let mut parts = Vec::with_capacity(bodies.len());
                 for (i, b) in bodies.iter().enumerate() {
                     let mut p = path.clone();
                     p.push(u32::try_from(i + 1).ok()?);
-                    parts.push(walk(b, p, depth + 1, documents)?);
+                    parts.push(walk(b, p, depth + 1, documents, in_plain)?);
                 }
                 Some(Node::Multipart {
                     subtype: common.ty.subtype.to_ascii_lowercase(),
@@ -146,17 +159,20 @@ pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
                     .or_else(|| param(&common.ty.params, "name"))
                     .unwrap_or_default();
                 let base64 = matches!(other.transfer_encoding, ContentEncoding::Base64);
-                let omitted = slim::omitted(
-                    &ctype,
-                    &name,
-                    other.octets as usize,
-                    base64,
-                    if documents {
-                        crate::mail::parse::attachment_text_wanted
-                    } else {
-                        |_, _, _| false
-                    },
-                );
+                let html = slim::unread_html(&ctype, in_plain) && other.octets > 0;
+                let omitted = html.then_some(other.octets as usize).or_else(|| {
+                    slim::omitted(
+                        &ctype,
+                        &name,
+                        other.octets as usize,
+                        base64,
+                        if documents {
+                            crate::mail::parse::attachment_text_wanted
+                        } else {
+                            |_, _, _| false
+                        },
+                    )
+                });
                 let mut header = format!("Content-Type: {ctype}");
                 push_params(&mut header, &common.ty.params);
                 header.push_str("\r\n");
@@ -186,7 +202,18 @@ pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
             }
         }
     }
-    walk(bs, Vec::new(), 0, documents)
+    walk(bs, Vec::new(), 0, documents, false)
+}
+
+/// The `type/subtype` of a structure node, lowercase.
+fn mime_type(bs: &BodyStructure<'_>) -> String {
+    let ty = match bs {
+        BodyStructure::Multipart { common, .. }
+        | BodyStructure::Basic { common, .. }
+        | BodyStructure::Text { common, .. }
+        | BodyStructure::Message { common, .. } => &common.ty,
+    };
+    format!("{}/{}", ty.ty, ty.subtype).to_ascii_lowercase()
 }
 
 fn param(params: &async_imap::imap_proto::BodyParams<'_>, name: &str) -> Option<String> {
@@ -590,22 +617,25 @@ mod tests {
             has_id: true,
         };
         let plan = plan(&m, 256 * 1024);
+        // The HTML alternative of the plain text (1.2) is not read: not fetched.
         assert_eq!(
             plan,
-            BodyPlan::Parts(vec![
-                (vec![1, 1], None),
-                (vec![1, 2], None),
-                (vec![3], None)
-            ])
+            BodyPlan::Parts(vec![(vec![1, 1], None), (vec![3], None)])
         );
         assert!(!plan.truncates(&m));
         assert_eq!(
-            group_commands(&[(7, Want { plan, header: false })])[0].0,
-            "BODY.PEEK[1.1] BODY.PEEK[1.2] BODY.PEEK[3]"
+            group_commands(&[(
+                7,
+                Want {
+                    plan,
+                    header: false
+                }
+            )])[0]
+                .0,
+            "BODY.PEEK[1.1] BODY.PEEK[3]"
         );
         let mut bodies = HashMap::new();
         bodies.insert(vec![1, 1], b"Bonjour, voici le devis.".to_vec());
-        bodies.insert(vec![1, 2], b"<p>Bonjour, voici le devis.</p>".to_vec());
         bodies.insert(vec![3], b"JVBERi0xLjQK".to_vec());
         let raw = assemble(&m.header, &root, &bodies);
         let msg = mail_parser::MessageParser::default()
@@ -644,7 +674,7 @@ mod tests {
         };
         let theirs = node_from(bs, false).expect("structure");
         let kept: Vec<Vec<u32>> = theirs.kept().into_iter().map(|(p, _)| p).collect();
-        assert_eq!(kept, [vec![1, 1], vec![1, 2]]);
+        assert_eq!(kept, [vec![1, 1]]);
     }
 
     #[test]
@@ -673,7 +703,7 @@ mod tests {
             has_id: true,
         };
         let p = plan(&m, 1000);
-        assert!(matches!(&p, BodyPlan::Parts(v) if v[2] == (vec![3], Some(1000))));
+        assert!(matches!(&p, BodyPlan::Parts(v) if v[1] == (vec![3], Some(1000))));
         assert!(p.truncates(&m));
     }
 
