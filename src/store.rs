@@ -516,6 +516,7 @@ impl Store {
         Ok(Linker {
             tx,
             keys: std::cell::RefCell::new(keys),
+            touched: Default::default(),
         })
     }
 
@@ -760,9 +761,24 @@ pub struct Linker<'a> {
     /// Every opportunity key, in memory for the pass: most messages match none, and asking
     /// SQLite for each of their thread ids would dominate a large scan.
     keys: std::cell::RefCell<std::collections::HashMap<(String, String), Vec<i64>>>,
+    /// Opportunities whose derived fields are to be recomputed before the commit.
+    touched: std::cell::RefCell<std::collections::BTreeSet<i64>>,
 }
 
 impl Linker<'_> {
+    /// Notes that an opportunity's messages changed: its derived fields are recomputed once,
+    /// before the commit (see [`Self::take_touched`]), not after every message.
+    pub fn touch(&self, id: i64) {
+        self.touched.borrow_mut().insert(id);
+    }
+
+    /// The opportunities touched since the last call, in id order.
+    pub fn take_touched(&self) -> Vec<i64> {
+        std::mem::take(&mut *self.touched.borrow_mut())
+            .into_iter()
+            .collect()
+    }
+
     /// The opportunities that hold a key of this kind with any of these values, newest first.
     pub fn opportunities_by_key(&self, kind: &str, values: &[String]) -> Result<Vec<i64>> {
         let keys = self.keys.borrow();
@@ -873,15 +889,17 @@ impl Linker<'_> {
         Ok(())
     }
 
-    /// Marks a message processed without an opportunity, and drops its text: a personal mail
-    /// never stays in the database in full.
-    pub fn leave_unlinked(&self, message: i64) -> Result<()> {
+    /// Marks a message processed without an opportunity, and drops its text (`has_text`: it
+    /// has one): a personal mail never stays in the database in full.
+    pub fn leave_unlinked(&self, message: i64, has_text: bool) -> Result<()> {
         self.tx
             .prepare_cached("UPDATE messages SET link_state = 'unlinked' WHERE id = ?1")?
             .execute([message])?;
-        self.tx
-            .prepare_cached("DELETE FROM message_texts WHERE message = ?1")?
-            .execute([message])?;
+        if has_text {
+            self.tx
+                .prepare_cached("DELETE FROM message_texts WHERE message = ?1")?
+                .execute([message])?;
+        }
         Ok(())
     }
 

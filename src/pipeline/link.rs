@@ -39,8 +39,11 @@ pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
                     stats.linked += 1;
                     stats.created += 1;
                 }
-                Outcome::Unlinked => linker.leave_unlinked(m.id)?,
+                Outcome::Unlinked => linker.leave_unlinked(m.id, m.new_text.is_some())?,
             }
+        }
+        for id in linker.take_touched() {
+            refresh(&linker, id)?;
         }
         linker.commit()?;
     }
@@ -296,7 +299,7 @@ fn create_if_anchor(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         },
     )?;
     pull_earlier(l, m, id)?;
-    refresh(l, id)?;
+    l.touch(id);
     Ok(Outcome::Created)
 }
 
@@ -324,7 +327,8 @@ fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> 
             add_keys(l, &p, opp)?;
         }
     }
-    refresh(l, opp)
+    l.touch(opp);
+    Ok(())
 }
 
 /// Reads the closure signal and the language of a message that just joined an opportunity.
@@ -364,7 +368,8 @@ fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
     Ok(())
 }
 
-/// Recomputes an opportunity's derived fields from its messages.
+/// Recomputes an opportunity's derived fields from its messages (once per linking chunk, for
+/// the opportunities it touched: nothing in linking reads these fields).
 fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
     let mut o: OpportunityRow = l.opportunity(id)?;
     let msgs = l.messages(id)?;
