@@ -85,6 +85,7 @@ fn phase_scan(dir: &Path, db: &Path) -> (usize, u64) {
             now: chrono::Utc::now(),
             progress: false,
             parse_thread: false,
+            warm_patterns: false,
         };
         let stats = scan(&mut src, &mut store, &opts).await.expect("scan");
         (stats.read, stats.bytes)

@@ -434,6 +434,7 @@ pub async fn scan_with<S: crate::source::MailSource>(
         now: ctx.clock.now(),
         progress: std::io::stderr().is_terminal(),
         parse_thread: true,
+        warm_patterns: false,
     };
     ingest::scan(src, store, &opts)
         .await

@@ -225,6 +225,7 @@ async fn round(
         now: ctx.clock.now(),
         progress,
         parse_thread: true,
+        warm_patterns: true,
     };
     let result = ingest::scan(&mut src, store, &opts).await;
     let uid_next = std::mem::take(&mut src.uid_next);

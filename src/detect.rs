@@ -380,32 +380,12 @@ pub struct Linked<'a> {
 /// Separates a message's own text from the forwarded text in the stored form.
 pub const FORWARD_MARK: &str = "\n\n[forwarded]\n";
 
-/// Builds the closure and language detectors' patterns ahead of need. They are compiled on
-/// first use, which otherwise falls on the linking pass that ends a scan, after every message
-/// is read; a scan calls this on a spare thread while it reads.
+/// Builds the closure detector's largest pattern sets ahead of need. They are compiled on first
+/// use, which otherwise falls on the linking pass that ends a scan, after every message is read;
+/// a scan calls this on a spare thread while it reads. It compiles without searching: a search
+/// would leave that thread's matching caches in memory beside the linking thread's own.
 pub fn warm_up() {
-    let Ok(sent_at) = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+00:00") else {
-        return;
-    };
-    let text = "Merci pour votre offre. Nous reportons le projet au 15 mars, recontactez-nous \
-                en avril. We went with another supplier; the budget was cut. Wir haben uns für \
-                ein anderes Angebot entschieden. Order PO-20431 attached, we accept your quote. \
-                Je suis absent jusqu'au lundi 12 janvier.";
-    for (direction, auto_kind) in [
-        ("outbound", "none"),
-        ("inbound", "none"),
-        ("inbound", "notice"),
-    ] {
-        let _ = closure_of(&Linked {
-            text,
-            subject_norm: "devis ventilation atelier",
-            sent_at,
-            direction,
-            auto_kind,
-            attachment_names: &[],
-        });
-    }
-    let _ = lang::detect_language(text);
+    closure::build_patterns();
 }
 
 /// The closure signal of a message linked to an opportunity: the customer's words (their own

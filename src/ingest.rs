@@ -54,6 +54,10 @@ pub struct ScanOptions<'a> {
     /// Parse on a worker thread while the source reads the next batch and the store writes
     /// parsed ones in order. Off, everything runs on the calling thread.
     pub parse_thread: bool,
+    /// With the parse thread, also build the linking pass's patterns on a spare thread while
+    /// reading. Worth it for a network source, where the CPU waits on the server; a local scan
+    /// keeps the CPU busy already, and the patterns would only raise its peak memory.
+    pub warm_patterns: bool,
 }
 
 /// The identity key of a stored message: lowercased Message-ID, or the content hash.
@@ -314,9 +318,15 @@ async fn scan_pipelined<S: MailSource>(
         None => None,
     };
     // The linking pass after the scan needs the closure patterns: built meanwhile.
-    let warm = thread("warm")
-        .spawn(detect::warm_up)
-        .map_err(cannot_start)?;
+    let warm = if opts.warm_patterns {
+        Some(
+            thread("warm")
+                .spawn(detect::warm_up)
+                .map_err(cannot_start)?,
+        )
+    } else {
+        None
+    };
     let identity = opts.identity.clone();
     let free_mail = opts.free_mail.to_vec();
     let (source_name, now) = (opts.source_name.to_string(), opts.now);
@@ -329,6 +339,7 @@ async fn scan_pipelined<S: MailSource>(
                 now,
                 progress: false,
                 parse_thread: false,
+                warm_patterns: false,
             };
             while let Ok(job) = job_rx.recv() {
                 let rows = rows_of(&job, &opts);
@@ -401,7 +412,9 @@ async fn scan_pipelined<S: MailSource>(
     if let Some(w) = writer {
         let _ = w.join();
     }
-    let _ = warm.join();
+    if let Some(w) = warm {
+        let _ = w.join();
+    }
     result?;
     match source_error {
         Some(e) => Err(e.into()),
@@ -486,6 +499,7 @@ mod tests {
                 .unwrap_or_default(),
             progress: false,
             parse_thread,
+            warm_patterns: parse_thread,
         }
     }
 

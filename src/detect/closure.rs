@@ -89,6 +89,13 @@ pub struct ClosureSignal {
     pub rule: &'static str,
 }
 
+/// Compiles the largest pattern sets without searching (see [`crate::detect::warm_up`]).
+pub(crate) fn build_patterns() {
+    LazyLock::force(&CUSTOMER);
+    LazyLock::force(&notice::US);
+    dates::build_patterns();
+}
+
 static CUSTOMER: LazyLock<rules::RuleSet> =
     LazyLock::new(|| rules::RuleSet::new(lexicon::customer_rules()));
 

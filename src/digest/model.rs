@@ -729,6 +729,7 @@ mod tests {
             now,
             progress: false,
             parse_thread: false,
+            warm_patterns: false,
         };
         crate::ingest::scan(&mut src, &mut store, &opts)
             .await

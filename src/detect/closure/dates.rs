@@ -636,6 +636,11 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
     ]
 }
 
+/// Compiles the date patterns (see [`super::build_patterns`]).
+pub(super) fn build_patterns() {
+    LazyLock::force(&PATTERNS);
+}
+
 static PATTERNS: LazyLock<Vec<(Regex, Resolver)>> = LazyLock::new(|| {
     pattern_table()
         .into_iter()
