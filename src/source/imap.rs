@@ -6,7 +6,9 @@
 //! Incremental and exact: per folder the UIDVALIDITY and the highest UID committed are saved with
 //! the messages (see [`Batch::position`]). Each round lists the UIDs above the saved one
 //! (`UID SEARCH`, filtered client-side since `n:*` always matches the last message), fetches
-//! headers, sizes and structures, then bodies in bounded batches. A UID missing from a response is
+//! the header fields dealwatch reads, sizes and structures, then bodies in bounded batches. The
+//! FETCHes are pipelined: the next batches' commands go out before a batch is handed on, and
+//! answers are sorted by what they carry, not by order. A UID missing from a response is
 //! fetched again; one still missing is checked with `UID SEARCH` and only dropped if the server no
 //! longer has it. An EOF, a timeout or a BYE in the middle of a command is an error, never an
 //! empty answer. When UIDVALIDITY changes the folder is read again from the start; the store
