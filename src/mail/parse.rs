@@ -24,7 +24,7 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// Every header field dealwatch reads: those [`PARSER`] parses (addresses, date, subject,
+/// Every header field dealwatch reads: those the parser parses (addresses, date, subject,
 /// message ids, MIME), the automatic-mail headers and the bulk-mail ones ([`looks_bulk`]). An
 /// IMAP scan fetches only these (see `source::imap::fetch`).
 pub const READ_HEADERS: &[&str] = &[
