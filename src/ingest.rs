@@ -39,6 +39,14 @@ pub struct ScanStats {
     pub link: LinkStats,
 }
 
+impl ScanStats {
+    /// Counts a stored batch: (messages stored, of which degraded).
+    fn count_written(&mut self, (stored, degraded): (usize, usize)) {
+        self.stored += stored;
+        self.degraded += degraded;
+    }
+}
+
 /// Options for a scan.
 pub struct ScanOptions<'a> {
     /// Who we are.
@@ -173,7 +181,8 @@ pub async fn scan<S: MailSource>(
         while let Some(batch) = source.next_batch().await? {
             let job = new_mails(batch, store, opts, &mut stats, &bar)?;
             let rows = rows_of(&job, opts);
-            store_rows(store, opts, &mut stats, &job, rows)?;
+            let written = write_rows(store, opts.source_name, opts.now, &job, &rows)?;
+            stats.count_written(written);
         }
     }
     bar.finish_and_clear();
@@ -229,19 +238,6 @@ fn row_of(raw: &RawMail, opts: &ScanOptions<'_>) -> NewMessage {
     })
 }
 
-fn store_rows(
-    store: &mut Store,
-    opts: &ScanOptions<'_>,
-    stats: &mut ScanStats,
-    job: &Job,
-    rows: Rows,
-) -> Result<(), IngestError> {
-    let (stored, degraded) = write_rows(store, opts.source_name, opts.now, job, &rows)?;
-    stats.stored += stored;
-    stats.degraded += degraded;
-    Ok(())
-}
-
 /// Stores a batch's rows with its position in one transaction; returns (stored, degraded).
 fn write_rows(
     store: &mut Store,
@@ -278,7 +274,8 @@ enum Parsed {
 /// The scan with parsing on a worker thread: the source reads the next batch while the previous
 /// one is parsed and stored, in source order. With a database file the worker also stores, on
 /// its own connection, so reading the source never waits for a commit; an in-memory database is
-/// written by the calling thread. At most two batches are in flight, so memory stays bounded.
+/// written by the calling thread. At most [`IN_FLIGHT`] batches are in flight, so memory stays
+/// bounded.
 /// (A second parsing worker gained nothing measurable on the 2-core bench host, where Dovecot
 /// shares the cores, and raised the peak memory by 8 MiB.)
 async fn scan_pipelined<S: MailSource>(
@@ -374,16 +371,16 @@ async fn scan_pipelined<S: MailSource>(
             biased;
             parsed = done_rx.recv(), if in_flight > 0 => {
                 in_flight -= 1;
-                let stored = match parsed {
-                    None => Err(stopped()),
-                    Some(Parsed::Rows(job, rows)) => store_rows(store, opts, stats, &job, rows),
-                    Some(Parsed::Stored(r)) => r.map_err(IngestError::from).map(|(n, d)| {
-                        stats.stored += n;
-                        stats.degraded += d;
-                    }),
+                let written = match parsed {
+                    None => break Err(stopped()),
+                    Some(Parsed::Rows(job, rows)) => {
+                        write_rows(store, opts.source_name, opts.now, &job, &rows)
+                    }
+                    Some(Parsed::Stored(r)) => r,
                 };
-                if let Err(e) = stored {
-                    break Err(e);
+                match written {
+                    Ok(w) => stats.count_written(w),
+                    Err(e) => break Err(e.into()),
                 }
             }
             next = batches.next(), if !source_done && in_flight < IN_FLIGHT => match next {

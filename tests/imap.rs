@@ -48,28 +48,25 @@ fn context(config: &Path, db: &Path) -> Context {
     }
 }
 
-fn attachments(db: &Path) -> Vec<String> {
+/// The first column of a query's rows, as text.
+fn strings(db: &Path, sql: &str) -> Vec<String> {
     let store = Store::open(db).expect("db");
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT attachments FROM messages WHERE attachments != '[]' ORDER BY key")
-        .expect("sql");
+    let mut stmt = store.conn().prepare(sql).expect("sql");
     stmt.query_map([], |r| r.get(0))
         .expect("sql")
         .map(|r| r.expect("row"))
         .collect()
 }
 
+fn attachments(db: &Path) -> Vec<String> {
+    strings(
+        db,
+        "SELECT attachments FROM messages WHERE attachments != '[]' ORDER BY key",
+    )
+}
+
 fn stored_keys(db: &Path) -> Vec<String> {
-    let store = Store::open(db).expect("db");
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT key FROM messages ORDER BY key")
-        .expect("sql");
-    stmt.query_map([], |r| r.get(0))
-        .expect("sql")
-        .map(|r| r.expect("row"))
-        .collect()
+    strings(db, "SELECT key FROM messages ORDER BY key")
 }
 
 /// Priority 1: the opportunities from an IMAP scan are those from a Maildir scan of the same

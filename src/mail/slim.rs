@@ -64,10 +64,11 @@ pub fn unread_html(ctype: &str, in_plain_alternative: bool) -> bool {
     in_plain_alternative && ctype == "text/html"
 }
 
-/// Whether a multipart's direct children, given as their `type/subtype` (lowercase), hold a
-/// plain-text alternative whose HTML siblings are not read: see [`unread_html`].
-pub fn plain_alternative<'a>(subtype: &str, mut children: impl Iterator<Item = &'a str>) -> bool {
-    subtype.eq_ignore_ascii_case("alternative") && children.any(|c| c == "text/plain")
+/// Whether a multipart (its `type/subtype`, lowercase) is an alternative whose direct children
+/// (their `type/subtype`, asked only then) hold a plain text: its HTML siblings are not read
+/// (see [`unread_html`]). Shared with the IMAP client.
+pub fn plain_alternative(multipart_type: &str, mut children: impl Iterator<Item = String>) -> bool {
+    multipart_type == "multipart/alternative" && children.any(|c| c == "text/plain")
 }
 
 /// Bodies up to this many encoded bytes are always kept: too small to be worth leaving out.
@@ -89,7 +90,6 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
     let Some(boundary) = multipart_boundary(&ct) else {
         return Cow::Borrowed(bytes);
     };
-    let alternative = mime_type(&ct) == "multipart/alternative";
     let mut out = Vec::new();
     let mut changed = false;
     let mut cursor = 0;
@@ -97,7 +97,7 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
         bytes,
         (body_start, bytes.len()),
         &boundary,
-        (alternative, false),
+        (&mime_type(&ct), false),
         0,
         wanted,
         &mut |header_end, end, size| {
@@ -120,13 +120,13 @@ pub fn slim<'a>(bytes: &'a [u8], wanted: Wanted) -> Cow<'a, [u8]> {
 
 /// Walks the parts of a multipart body in `bytes[from..to]` and calls `omit(header_end,
 /// body_end, decoded_size)` for each leaf part to leave out, in order. `header_end` is where the
-/// part's header ends, before its blank line. `(alternative, in_plain)`: this multipart is an
-/// alternative; it lies inside an alternative with a plain-text part.
+/// part's header ends, before its blank line. `(multipart_type, in_plain)`: this multipart's
+/// `type/subtype`; whether it lies inside an alternative with a plain-text part.
 fn walk_multipart(
     bytes: &[u8],
     (from, to): (usize, usize),
     boundary: &[u8],
-    (alternative, in_plain): (bool, bool),
+    (multipart_type, in_plain): (&str, bool),
     depth: usize,
     wanted: Wanted,
     omit: &mut dyn FnMut(usize, usize, usize),
@@ -170,13 +170,16 @@ fn walk_multipart(
         }
     }
     let in_plain = in_plain
-        || (alternative
-            && parts.iter().any(|&(start, end)| {
-                split_header(&bytes[..end], start).is_some_and(|(head, _)| {
-                    mime_type(&header_value(head, "content-type").unwrap_or_default())
-                        == "text/plain"
-                })
-            }));
+        || plain_alternative(
+            multipart_type,
+            parts.iter().map(|&(start, end)| {
+                split_header(&bytes[..end], start)
+                    .map(|(head, _)| {
+                        mime_type(&header_value(head, "content-type").unwrap_or_default())
+                    })
+                    .unwrap_or_default()
+            }),
+        );
     for (start, end) in parts {
         part(bytes, start, end, in_plain, depth, wanted, omit);
     }
@@ -199,12 +202,11 @@ fn part(
     };
     let ct = header_value(head, "content-type").unwrap_or_default();
     if let Some(inner) = multipart_boundary(&ct) {
-        let alternative = mime_type(&ct) == "multipart/alternative";
         walk_multipart(
             bytes,
             (body_start, end),
             &inner,
-            (alternative, in_plain),
+            (&mime_type(&ct), in_plain),
             depth + 1,
             wanted,
             omit,

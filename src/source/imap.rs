@@ -820,8 +820,12 @@ struct FolderState {
 enum InFlight {
     /// The metadata FETCH of a chunk of UIDs (`None` once its answer is read).
     Meta { sent: Option<Sent>, uids: Vec<u32> },
-    /// The body FETCHes of one batch (emptied once their answers are read).
-    Bodies { sent: Vec<Sent>, group: Vec<Meta> },
+    /// The body FETCHes of one batch (emptied once their answers are read), and what each of
+    /// its messages needs.
+    Bodies {
+        sent: Vec<Sent>,
+        group: Vec<(Meta, Want)>,
+    },
 }
 
 /// Batches whose body FETCHes are sent ahead of the one being read.
@@ -954,11 +958,10 @@ impl<'s> ImapSource<'s> {
                     self.current = Some(st);
                 }
                 Some(InFlight::Bodies { sent, group }) => {
-                    let mails =
-                        read_bodies(self.session, &mut st, sent, &group, self.cap, &ours).await?;
+                    let mails = read_bodies(self.session, &mut st, sent, &group, &ours).await?;
                     // The next commands go out before the caller processes this batch.
                     send_ahead(self.session, &mut st, self.cap).await?;
-                    let last = group.last().map(|m| m.uid).unwrap_or(0);
+                    let last = group.last().map(|(m, _)| m.uid).unwrap_or(0);
                     let pos = self.position(&st, last);
                     self.positions.insert(st.name.clone(), pos.clone());
                     self.current = Some(st);
@@ -1003,13 +1006,8 @@ async fn send_ahead(
         }
         if !st.metas.is_empty() {
             let group = take_group(&mut st.metas, cap);
-            let wanted: Vec<(u32, Want)> = group
-                .iter()
-                .map(|m| (m.uid, Want::of(m, cap)))
-                .filter(|(_, w)| w.fetches_anything())
-                .collect();
             let mut sent = Vec::new();
-            for (items, uids) in fetch::group_commands(&wanted) {
+            for (items, uids) in fetch::group_commands(group.iter().map(|(m, w)| (m.uid, w))) {
                 sent.push(session.start(&body_command(&items, &uids)).await?);
             }
             st.in_flight.push_back(InFlight::Bodies { sent, group });
@@ -1032,12 +1030,14 @@ async fn send_ahead(
     }
 }
 
-/// The next batch of messages whose metadata is read: bounded in messages and in bytes.
-fn take_group(metas: &mut std::collections::VecDeque<Meta>, cap: usize) -> Vec<Meta> {
+/// The next batch of messages whose metadata is read, with what each needs: bounded in
+/// messages and in bytes.
+fn take_group(metas: &mut std::collections::VecDeque<Meta>, cap: usize) -> Vec<(Meta, Want)> {
     let mut group = Vec::new();
     let mut bytes = 0usize;
     while let Some(m) = metas.front() {
-        let cost = fetch::plan(m, cap).cost(m);
+        let want = Want::of(m, cap);
+        let cost = want.plan.cost(m);
         if !group.is_empty()
             && (group.len() >= super::BATCH_MESSAGES || bytes + cost > super::BATCH_BYTES)
         {
@@ -1045,7 +1045,7 @@ fn take_group(metas: &mut std::collections::VecDeque<Meta>, cap: usize) -> Vec<M
         }
         bytes += cost;
         if let Some(m) = metas.pop_front() {
-            group.push(m);
+            group.push((m, want));
         }
     }
     group
@@ -1111,26 +1111,25 @@ async fn read_bodies(
     session: &mut ImapSession,
     st: &mut FolderState,
     sent: Vec<Sent>,
-    group: &[Meta],
-    cap: usize,
+    group: &[(Meta, Want)],
     ours: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<RawMail>, ImapError> {
     for s in sent {
         session.finish_fetch(s, &mut st.arrivals, ours).await?;
     }
-    let incomplete = |a: &Arrivals| -> Vec<(u32, Want)> {
+    let incomplete = |a: &Arrivals| -> Vec<(u32, &Want)> {
         group
             .iter()
-            .map(|m| (m.uid, Want::of(m, cap)))
-            .filter(|(u, w)| {
-                w.fetches_anything() && !a.bodies.get(u).is_some_and(|f| f.complete(w))
+            .filter(|(m, w)| {
+                w.fetches_anything() && !a.bodies.get(&m.uid).is_some_and(|f| f.complete(w))
             })
+            .map(|(m, w)| (m.uid, w))
             .collect()
     };
     let todo = incomplete(&st.arrivals);
     if !todo.is_empty() {
         tracing::debug!(account = %session.account, missing = todo.len(), "bodies missing from FETCH; asking again");
-        for (items, uids) in fetch::group_commands(&todo) {
+        for (items, uids) in fetch::group_commands(todo) {
             let s = session.start(&body_command(&items, &uids)).await?;
             session.finish_fetch(s, &mut st.arrivals, ours).await?;
         }
@@ -1142,24 +1141,29 @@ async fn read_bodies(
     }
     let gone: Vec<u32> = incomplete(&st.arrivals).iter().map(|(u, _)| *u).collect();
     let mut out = Vec::with_capacity(group.len());
-    for m in group {
+    for (m, want) in group {
         if gone.contains(&m.uid) {
             st.arrivals.bodies.remove(&m.uid);
             continue;
         }
         let got = st.arrivals.bodies.remove(&m.uid).unwrap_or_default();
-        out.push(raw_mail(&st.wire, st.info.uid_validity, m, got, cap));
+        out.push(raw_mail(&st.wire, st.info.uid_validity, m, &want.plan, got));
     }
     Ok(out)
 }
 
 /// A message rebuilt from its header and what was fetched of its body.
-fn raw_mail(folder: &str, uid_validity: u32, m: &Meta, got: fetch::Fetched, cap: usize) -> RawMail {
-    let plan = fetch::plan(m, cap);
+fn raw_mail(
+    folder: &str,
+    uid_validity: u32,
+    m: &Meta,
+    plan: &BodyPlan,
+    got: fetch::Fetched,
+) -> RawMail {
     let truncated = plan.truncates(m);
     // The whole header when it was fetched, else the fields read.
     let header = got.header.as_deref().unwrap_or(&m.header);
-    let bytes = match (&plan, &m.structure, got.text) {
+    let bytes = match (plan, &m.structure, got.text) {
         (BodyPlan::Whole | BodyPlan::Partial(_), _, Some(text)) => {
             let mut b = Vec::with_capacity(header.len() + text.len());
             b.extend_from_slice(header);
@@ -1180,7 +1184,7 @@ fn raw_mail(folder: &str, uid_validity: u32, m: &Meta, got: fetch::Fetched, cap:
         location: format!("{folder};UIDVALIDITY={uid_validity}/{}", m.uid),
         uid: Some(m.uid),
         bytes,
-        truncated: truncated || plan == BodyPlan::HeaderOnly,
+        truncated: truncated || *plan == BodyPlan::HeaderOnly,
         received_at: m.internal_date,
     }
 }

@@ -130,12 +130,8 @@ pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
         match bs {
             BodyStructure::Multipart { common, bodies, .. } => {
                 let boundary = param(&common.ty.params, "boundary")?;
-                let types: Vec<String> = bodies.iter().map(mime_type).collect();
                 let in_plain = in_plain
-                    || slim::plain_alternative(
-                        &common.ty.subtype,
-                        types.iter().map(String::as_str),
-                    );
+                    || slim::plain_alternative(&mime_type(bs), bodies.iter().map(mime_type));
                 let mut parts = Vec::with_capacity(bodies.len());
                 for (i, b) in bodies.iter().enumerate() {
                     let mut p = path.clone();
@@ -151,7 +147,7 @@ pub fn node_from(bs: &BodyStructure<'_>, documents: bool) -> Option<Node> {
             BodyStructure::Basic { common, other, .. }
             | BodyStructure::Text { common, other, .. }
             | BodyStructure::Message { common, other, .. } => {
-                let ctype = format!("{}/{}", common.ty.ty, common.ty.subtype).to_ascii_lowercase();
+                let ctype = mime_type(bs);
                 let name = common
                     .disposition
                     .as_ref()
@@ -402,7 +398,9 @@ pub fn section(path: &[u32]) -> String {
 }
 
 /// Groups UIDs by fetch items: (items, sorted UIDs).
-pub fn group_commands(todo: &[(u32, Want)]) -> Vec<(String, Vec<u32>)> {
+pub fn group_commands<'a>(
+    todo: impl IntoIterator<Item = (u32, &'a Want)>,
+) -> Vec<(String, Vec<u32>)> {
     let mut out: Vec<(String, Vec<u32>)> = Vec::new();
     for (uid, want) in todo {
         let mut items: Vec<String> = match &want.plan {
@@ -427,8 +425,8 @@ pub fn group_commands(todo: &[(u32, Want)]) -> Vec<(String, Vec<u32>)> {
         }
         let items = items.join(" ");
         match out.iter_mut().find(|(i, _)| *i == items) {
-            Some((_, uids)) => uids.push(*uid),
-            None => out.push((items, vec![*uid])),
+            Some((_, uids)) => uids.push(uid),
+            None => out.push((items, vec![uid])),
         }
     }
     for (_, uids) in &mut out {
@@ -524,38 +522,30 @@ pub fn body_from(attrs: &[AttributeValue<'_>], into: &mut HashMap<u32, Fetched>)
     };
     let mut bytes = 0;
     for a in attrs {
-        match a {
-            AttributeValue::BodySection {
-                section: Some(SectionPath::Full(MessageSection::Text)),
-                data,
-                ..
-            } => {
-                let d = data.as_deref().unwrap_or_default();
-                bytes += d.len();
-                into.entry(uid).or_default().text = Some(d.to_vec());
+        let AttributeValue::BodySection {
+            section: Some(section),
+            data,
+            ..
+        } = a
+        else {
+            continue;
+        };
+        if !matches!(
+            section,
+            SectionPath::Full(MessageSection::Text | MessageSection::Header)
+                | SectionPath::Part(_, None)
+        ) {
+            continue;
+        }
+        let d = data.as_deref().unwrap_or_default().to_vec();
+        bytes += d.len();
+        let f = into.entry(uid).or_default();
+        match section {
+            SectionPath::Full(MessageSection::Header) => f.header = Some(d),
+            SectionPath::Part(path, _) => {
+                f.parts.insert(path.clone(), d);
             }
-            AttributeValue::BodySection {
-                section: Some(SectionPath::Full(MessageSection::Header)),
-                data,
-                ..
-            } => {
-                let d = data.as_deref().unwrap_or_default();
-                bytes += d.len();
-                into.entry(uid).or_default().header = Some(d.to_vec());
-            }
-            AttributeValue::BodySection {
-                section: Some(SectionPath::Part(path, None)),
-                data,
-                ..
-            } => {
-                let d = data.as_deref().unwrap_or_default();
-                bytes += d.len();
-                into.entry(uid)
-                    .or_default()
-                    .parts
-                    .insert(path.clone(), d.to_vec());
-            }
-            _ => {}
+            _ => f.text = Some(d),
         }
     }
     bytes
@@ -624,9 +614,9 @@ mod tests {
         );
         assert!(!plan.truncates(&m));
         assert_eq!(
-            group_commands(&[(
+            group_commands([(
                 7,
-                Want {
+                &Want {
                     plan,
                     header: false
                 }
