@@ -10,25 +10,36 @@
 //! signal with the sentence that proves it.
 //!
 //! Design: the text is folded once (lowercase ASCII, accents removed, see
-//! `text.rs`) and split into sentences; phrase-family rules (`lexicon.rs` for
-//! customers, `notice.rs` for our own mail, automated notices and
-//! attachments) run as compiled regexes behind a `RegexSet` prefilter. Each
-//! match is checked in its sentence for negation ("ne … pas", "not",
-//! "nicht"), conditions ("if approved"), future tense ("I'll sign") and
-//! questions before it counts (`rules.rs`). Dates ("en septembre", "Q3",
+//! `text.rs`) and split into sentences. A customer's text is read by the
+//! learned scorer (`learned.rs`): each sentence's structure — the roles of its
+//! words from the per-language lexicons in `data/lexicon/` (`lexicon.rs`), their
+//! negation, condition, modality and question scope, named organisations and
+//! dates (`features.rs`) — plus its words and character n-grams feed a
+//! logistic regression (`model.rs`) trained on the project's own labeled
+//! replies in `data/closure/` (`training.rs`). Our own mail (reports of the
+//! customer's decision), automated notices and attachment names are read by
+//! a few phrase rules (`notice.rs`, `rules.rs`). Dates ("en septembre", "Q3",
 //! "after the 15th of April", "dans 15 jours") are resolved against the local
-//! date of the message (`dates.rs`). Everything is pure, allocation-light and
-//! never panics on input.
+//! date of the message (`dates.rs`). Everything is pure and never panics on
+//! input.
 
 use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 mod dates;
+mod features;
+mod learned;
 mod lexicon;
+mod model;
 mod notice;
 mod rules;
 mod text;
+mod tokens;
+pub mod training;
+
+pub use lexicon::{LexiconError, check_shipped as check_lexicons};
+pub use model::{Example, Model, ModelError, TrainConfig};
 
 #[cfg(test)]
 #[path = "closure_tests.rs"]
@@ -89,15 +100,19 @@ pub struct ClosureSignal {
     pub rule: &'static str,
 }
 
-/// Compiles the largest pattern sets without searching (see [`crate::detect::warm_up`]).
+/// Compiles the largest pattern sets and loads the model without searching (see
+/// [`crate::detect::warm_up`]).
 pub(crate) fn build_patterns() {
-    LazyLock::force(&CUSTOMER);
     LazyLock::force(&notice::US);
+    LazyLock::force(&lexicon::LEXICON);
+    LazyLock::force(&learned::SHIPPED);
     dates::build_patterns();
 }
 
-static CUSTOMER: LazyLock<rules::RuleSet> =
-    LazyLock::new(|| rules::RuleSet::new(lexicon::customer_rules()));
+/// The model shipped with dealwatch (trained on `data/closure/`).
+pub fn shipped_model() -> &'static Model {
+    &learned::SHIPPED
+}
 
 /// Maximum text length examined (longer texts are cut, at a char boundary).
 const MAX_TEXT: usize = 64 * 1024;
@@ -119,11 +134,17 @@ fn bounded(s: &str) -> &str {
 /// acceptance (confidence ≥ 0.7) beats a pause found in the same message
 /// (a scheduling constraint after a "yes" is not a pause).
 pub fn detect_closure(input: &ClosureInput<'_>) -> Option<ClosureSignal> {
+    detect_closure_with(input, shipped_model())
+}
+
+/// [`detect_closure`] with a given model for the customer's words (a user's adapted model).
+pub fn detect_closure_with(input: &ClosureInput<'_>, model: &Model) -> Option<ClosureSignal> {
     let today = input.sent_at.date_naive();
     let doc = text::Doc::new(bounded(input.new_text));
     let cands = match input.author {
         Author::Customer => {
-            let mut c = rules::scan(&CUSTOMER, &doc, today);
+            let mut c: Vec<rules::Candidate> =
+                learned::candidate(&doc, model, today).into_iter().collect();
             c.extend(notice::attachment_candidates(
                 &doc,
                 input.attachment_names,

@@ -49,6 +49,19 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The byte range in the original text of a folded span.
+    pub fn orig_range(&self, span: (usize, usize)) -> (usize, usize) {
+        let start = self.map.get(span.0).copied().unwrap_or(self.orig.len());
+        let end = self.map.get(span.1).copied().unwrap_or(self.orig.len());
+        (start, end.max(start))
+    }
+
+    /// The original character that produced folded byte `pos`.
+    pub fn orig_char(&self, pos: usize) -> Option<char> {
+        let off = *self.map.get(pos)?;
+        self.orig.get(off..)?.chars().next()
+    }
+
     /// The original text of a folded span, whitespace collapsed, at most ~300 chars.
     pub fn quote(&self, span: (usize, usize)) -> String {
         let start = self.map.get(span.0).copied().unwrap_or(self.orig.len());

@@ -1,0 +1,94 @@
+//! The decision of a customer's text, read sentence by sentence by the learned scorer.
+//!
+//! Every sentence gets class probabilities; the sentence most sure of a decision (won, lost,
+//! vanished, on hold) is the evidence when that probability reaches [`DECIDE`]. Its probability
+//! is the proposal's confidence. A pause's revisit date is read in that sentence, else in the
+//! next one ("Let's pause this. Contact me again in September."), else in the one before.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+
+use super::Decision;
+use super::dates;
+use super::features::features;
+use super::model::{K, Model};
+use super::rules::Candidate;
+use super::text::Doc;
+
+/// The shipped model, trained by `cargo run --release --example train-closure`.
+static SHIPPED_BYTES: &[u8] = include_bytes!("../../../data/model/closure.model");
+
+/// The shipped model, read once (an unreadable file is a build defect that tests catch; the
+/// detector then finds no decision rather than failing).
+pub(super) static SHIPPED: LazyLock<Model> =
+    LazyLock::new(|| Model::from_bytes(SHIPPED_BYTES).unwrap_or_default());
+
+/// Minimum probability of a decision for it to be proposed.
+pub(super) const DECIDE: f32 = 0.5;
+
+const DECISIONS: [Decision; K] = [
+    Decision::KeepOpen,
+    Decision::Won,
+    Decision::Lost,
+    Decision::Vanished,
+    Decision::OnHold,
+];
+
+const RULES: [&str; K] = [
+    "model.open",
+    "model.won",
+    "model.lost",
+    "model.vanished",
+    "model.on_hold",
+];
+
+/// The best decision of `doc` under `model`, if any sentence is sure enough.
+pub(super) fn candidate(doc: &Doc<'_>, model: &Model, today: NaiveDate) -> Option<Candidate> {
+    let mut feats = Vec::with_capacity(256);
+    let mut best: Option<(usize, f32, usize)> = None;
+    for (i, &span) in doc.sentences.iter().enumerate() {
+        if span.1 - span.0 > 1200 {
+            continue;
+        }
+        feats.clear();
+        features(doc, span, today, &mut feats);
+        let p = model.probs(&feats);
+        for (k, &pk) in p.iter().enumerate().skip(1) {
+            if best.is_none_or(|(_, bp, _)| pk > bp) {
+                best = Some((k, pk, i));
+            }
+        }
+    }
+    let (k, p, i) = best?;
+    if p < DECIDE {
+        return None;
+    }
+    let span = doc.sentences[i];
+    let revisit_on = (DECISIONS[k] == Decision::OnHold)
+        .then(|| revisit_date(doc, i, today))
+        .flatten();
+    Some(Candidate {
+        decision: DECISIONS[k],
+        conf: p,
+        rule: RULES[k],
+        span: Some(span),
+        description: None,
+        revisit_on,
+    })
+}
+
+/// The date a pause names: in its sentence, else the next, else the previous; never in the past.
+fn revisit_date(doc: &Doc<'_>, i: usize, today: NaiveDate) -> Option<NaiveDate> {
+    [Some(i), i.checked_add(1), i.checked_sub(1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| doc.sentences.get(j))
+        .find_map(|&(s, e)| {
+            let text = doc.folded.get(s..e)?;
+            dates::find_all(text, today)
+                .into_iter()
+                .map(|f| f.date)
+                .find(|d| *d > today)
+        })
+}

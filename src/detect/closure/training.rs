@@ -1,0 +1,256 @@
+//! The project's own labeled replies (`data/closure/<lang>.jsonl`) turned into training
+//! sentences, the deterministic held-out split, and the shipped model's training run.
+//!
+//! Each item is a whole customer reply with the sentence that carries its decision; that
+//! sentence is an example of the item's label, every other sentence of the reply an example of
+//! `open` (greetings, logistics, questions around a decision are what a decision is not).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::features::features;
+use super::model::{CLASSES, Example, Model, TrainConfig};
+use super::text::Doc;
+
+/// One labeled reply (format in `data/closure/README.md`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Item {
+    /// `<lang>-<label>-NNNN`.
+    pub id: String,
+    /// Language code.
+    pub lang: String,
+    /// `won`, `lost`, `vanished`, `on_hold` or `open`.
+    pub label: String,
+    /// When it was written.
+    pub sent: NaiveDate,
+    /// For a dated pause: the date to come back.
+    pub revisit_on: Option<NaiveDate>,
+    /// The whole reply.
+    pub body: String,
+    /// The deciding sentence (exact substring of `body`), none for open.
+    pub evidence: Option<String>,
+    /// What makes it hard.
+    pub trap: Option<String>,
+}
+
+/// Training data that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// A file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line is not a valid item.
+    #[error("{path}:{line}: {msg}")]
+    Item {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        msg: String,
+    },
+}
+
+/// Reads every `<lang>.jsonl` of `dir`, in file-name order.
+pub fn load_dir(dir: &Path) -> Result<Vec<Item>, DataError> {
+    let io = |e, p: &Path| DataError::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io(e, dir))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    names.sort();
+    let mut items = Vec::new();
+    for path in names {
+        let text = std::fs::read_to_string(&path).map_err(|e| io(e, &path))?;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let item: Item = serde_json::from_str(line).map_err(|e| DataError::Item {
+                path: path.display().to_string(),
+                line: n + 1,
+                msg: e.to_string(),
+            })?;
+            if class_of(&item.label).is_none() {
+                return Err(DataError::Item {
+                    path: path.display().to_string(),
+                    line: n + 1,
+                    msg: format!("unknown label `{}`", item.label),
+                });
+            }
+            items.push(item);
+        }
+    }
+    Ok(items)
+}
+
+/// The model class index of a label.
+pub fn class_of(label: &str) -> Option<usize> {
+    CLASSES.iter().position(|c| *c == label)
+}
+
+/// Whether an item belongs to the held-out fifth (by a hash of its id, stable across runs).
+pub fn is_held_out(id: &str) -> bool {
+    let h = id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    h % 5 == 0
+}
+
+/// The training sentences of one item: `(features, class)` for each sentence of its body.
+pub fn sentences_of(item: &Item) -> Vec<Example> {
+    let Some(label) = class_of(&item.label) else {
+        return Vec::new();
+    };
+    let doc = Doc::new(&item.body);
+    let ev = item
+        .evidence
+        .as_deref()
+        .and_then(|e| item.body.find(e).map(|s| (s, s + e.len())));
+    let mut out = Vec::new();
+    for &span in &doc.sentences {
+        let (s, e) = doc.orig_range(span);
+        let class = match ev {
+            Some((es, ee)) if s < ee && es < e => label,
+            _ => 0,
+        };
+        let mut feats = Vec::new();
+        features(&doc, span, item.sent, &mut feats);
+        out.push(Example {
+            feats,
+            label: class,
+            weight: 1.0,
+        });
+    }
+    out
+}
+
+/// Trains a model on these items (the shipped model is trained on all of `data/closure`).
+pub fn train_items(items: &[Item]) -> Model {
+    let examples: Vec<Example> = items.iter().flat_map(sentences_of).collect();
+    Model::train(&examples, TrainConfig::default(), None)
+}
+
+/// The label dealwatch gives an item's reply under `model` (`open` when no decision).
+pub fn predict(item: &Item, model: &Model) -> (String, Option<NaiveDate>, Option<String>) {
+    let sent_at = item
+        .sent
+        .and_hms_opt(10, 0, 0)
+        .map(|d| d.and_utc().fixed_offset())
+        .unwrap_or_default();
+    let input = super::ClosureInput {
+        new_text: &item.body,
+        subject: "",
+        sent_at,
+        author: super::Author::Customer,
+        attachment_names: &[],
+    };
+    match super::detect_closure_with(&input, model) {
+        Some(s) => {
+            let label = match s.decision {
+                super::Decision::Won => "won",
+                super::Decision::Lost => "lost",
+                super::Decision::Vanished => "vanished",
+                super::Decision::OnHold => "on_hold",
+                super::Decision::KeepOpen => "open",
+            };
+            (label.to_string(), s.revisit_on, Some(s.sentence))
+        }
+        None => ("open".to_string(), None, None),
+    }
+}
+
+/// Accuracy figures of a model on items: overall, per language, per label, revisit dates.
+#[derive(Debug, Default)]
+pub struct Grade {
+    /// Items graded.
+    pub items: usize,
+    /// Items whose label was found.
+    pub correct: usize,
+    /// `(language, correct, total)`.
+    pub by_lang: Vec<(String, usize, usize)>,
+    /// `(label, correct, total)`.
+    pub by_label: Vec<(String, usize, usize)>,
+    /// Dated pauses found on hold with a revisit date within 3 days, and their number.
+    pub revisit: (usize, usize),
+}
+
+impl Grade {
+    /// Share of items correct.
+    pub fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.items.max(1) as f64
+    }
+}
+
+fn bump(v: &mut Vec<(String, usize, usize)>, key: &str, ok: bool) {
+    match v.iter_mut().find(|e| e.0 == key) {
+        Some(e) => {
+            e.1 += usize::from(ok);
+            e.2 += 1;
+        }
+        None => v.push((key.to_string(), usize::from(ok), 1)),
+    }
+}
+
+/// Grades `model` on `items`.
+pub fn grade(items: &[Item], model: &Model) -> Grade {
+    let mut g = Grade::default();
+    for it in items {
+        let (got, revisit, _) = predict(it, model);
+        let ok = got == it.label;
+        g.items += 1;
+        g.correct += usize::from(ok);
+        bump(&mut g.by_lang, &it.lang, ok);
+        bump(&mut g.by_label, &it.label, ok);
+        if let Some(want) = it.revisit_on {
+            g.revisit.1 += 1;
+            let near = revisit.is_some_and(|d| (d - want).num_days().abs() <= 3);
+            g.revisit.0 += usize::from(ok && near);
+        }
+    }
+    g.by_lang.sort();
+    g.by_label.sort();
+    g
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let share = |c: usize, t: usize| c as f64 / t.max(1) as f64;
+        write!(f, "state {:.3} ({}/{})", self.accuracy(), self.correct, self.items)?;
+        write!(f, "  revisit {:.3} ({}/{})", share(self.revisit.0, self.revisit.1), self.revisit.0, self.revisit.1)?;
+        writeln!(f)?;
+        for (k, c, t) in &self.by_lang {
+            write!(f, "  {k} {:.3}", share(*c, *t))?;
+        }
+        writeln!(f)?;
+        for (k, c, t) in &self.by_label {
+            write!(f, "  {k} {:.3}", share(*c, *t))?;
+        }
+        writeln!(f)
+    }
+}
+
+/// Trains on four fifths of `items` and grades on the held-out fifth; the printed report.
+pub fn held_out_report(items: &[Item]) -> String {
+    let (test, train): (Vec<Item>, Vec<Item>) =
+        items.iter().cloned().partition(|i| is_held_out(&i.id));
+    let model = train_items(&train);
+    let g = grade(&test, &model);
+    format!(
+        "held-out split: trained on {} items, graded on {}\n{g}",
+        train.len(),
+        test.len()
+    )
+}
