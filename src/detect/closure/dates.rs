@@ -1,4 +1,4 @@
-//! Date expressions in French, English, German, Spanish and Italian, resolved
+//! Date expressions in French, English, German, Spanish, Italian and Dutch, resolved
 //! against the local date a message was written.
 //!
 //! Works on folded text (see `text.rs`). Every pattern yields a calendar date
@@ -29,6 +29,12 @@ type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<NaiveDate>;
 
 const MONTHS: &[(&str, u32)] = &[
     ("janvier", 1),
+    ("januari", 1),
+    ("februari", 2),
+    ("feber", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
     ("january", 1),
     ("januar", 1),
     ("janner", 1),
@@ -106,6 +112,13 @@ const MONTHS: &[(&str, u32)] = &[
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("lundi", Weekday::Mon),
+    ("maandag", Weekday::Mon),
+    ("dinsdag", Weekday::Tue),
+    ("woensdag", Weekday::Wed),
+    ("donderdag", Weekday::Thu),
+    ("vrijdag", Weekday::Fri),
+    ("zaterdag", Weekday::Sat),
+    ("zondag", Weekday::Sun),
     ("monday", Weekday::Mon),
     ("montag", Weekday::Mon),
     ("lunes", Weekday::Mon),
@@ -185,6 +198,21 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("cuatro", 4),
     ("quince", 15),
     ("due", 2),
+    ("sei", 6),
+    ("otto", 8),
+    ("dieci", 10),
+    ("seis", 6),
+    ("ocho", 8),
+    ("diez", 10),
+    ("een", 1),
+    ("twee", 2),
+    ("drie", 3),
+    ("vijf", 5),
+    ("zes", 6),
+    ("tien", 10),
+    ("twaalf", 12),
+    ("cinque", 5),
+    ("cinco", 5),
     ("tre", 3),
     ("quattro", 4),
     ("quindici", 15),
@@ -312,6 +340,8 @@ fn r_mod_month(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         || md.starts_with("mitte")
         || md.starts_with("med")
         || md == "meta"
+        || md == "half"
+        || md == "midden"
     {
         Day::Nth(15)
     } else if md.starts_with("fin")
@@ -320,6 +350,8 @@ fn r_mod_month(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         || md.starts_with("late")
         || md == "ende"
         || md == "fine"
+        || md == "eind"
+        || md.starts_with("finales")
     {
         Day::Last
     } else {
@@ -346,7 +378,7 @@ fn r_september(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
 /// winter 1 December (the next one to come).
 fn r_season(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let w = cap(c, "s")?;
-    let month = if ["print", "spring", "fruhling", "fruhjahr", "primavera"]
+    let month = if ["print", "spring", "fruhling", "fruhjahr", "primavera", "voorjaar", "lente"]
         .iter()
         .any(|k| w.starts_with(k))
     {
@@ -356,7 +388,7 @@ fn r_season(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         .any(|k| w.starts_with(k))
     {
         6
-    } else if ["autom", "autumn", "fall", "herbst", "otono", "autunno"]
+    } else if ["autom", "autumn", "fall", "herbst", "otono", "autunno", "najaar", "herfst"]
         .iter()
         .any(|k| w.starts_with(k))
     {
@@ -381,6 +413,22 @@ fn r_holidays(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         "neujahr",
         "feste",
         "fiestas",
+        "reyes",
+        "epifania",
+        "befana",
+        "capodanno",
+        "festivita",
+        "feestdagen",
+        "kerst",
+        "nieuwjaar",
+        "jaarwisseling",
+        "ano nuevo",
+        "neuen jahr",
+        "nieuwe jaar",
+        "nuovo anno",
+        "principios de ano",
+        "debut d'annee",
+        "nouvel an",
     ]
     .iter()
     .any(|k| w.contains(k));
@@ -427,6 +475,22 @@ fn quarter_of(word: &str) -> Option<u32> {
         ("letzte", 4),
         ("letzten", 4),
         ("letztes", 4),
+        ("primer", 1),
+        ("primero", 1),
+        ("primo", 1),
+        ("eerste", 1),
+        ("segundo", 2),
+        ("secondo", 2),
+        ("tweede", 2),
+        ("tercer", 3),
+        ("tercero", 3),
+        ("terzo", 3),
+        ("derde", 3),
+        ("cuarto", 4),
+        ("quarto", 4),
+        ("vierde", 4),
+        ("ultimo", 4),
+        ("laatste", 4),
     ];
     table.iter().find(|t| t.0 == w).map(|t| t.1)
 }
@@ -447,7 +511,7 @@ fn r_next_month(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
 fn r_in_n(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let n = number(cap(c, "n")?)?;
     let unit = cap(c, "u")?;
-    if unit.starts_with("mo") || unit.starts_with("mes") {
+    if unit.starts_with("mo") || unit.starts_with("mes") || unit.starts_with("maand") {
         return x.today.checked_add_months(Months::new(n));
     }
     let per = if unit.starts_with('w') || unit.starts_with("sem") || unit.starts_with("set") {
@@ -456,6 +520,49 @@ fn r_in_n(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         1
     };
     x.today.checked_add_days(Days::new(u64::from(n) * per))
+}
+
+/// Easter Sunday of `year` (anonymous Gregorian algorithm).
+fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// "after Easter": Easter Monday, the next one to come.
+fn r_easter(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let monday = |y| easter(y).and_then(|d| d.checked_add_days(Days::new(1)));
+    let this = monday(x.today.year())?;
+    if this > x.today { Some(this) } else { monday(x.today.year() + 1) }
+}
+
+/// "next quarter": the first day of the quarter after today's.
+fn r_next_quarter(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let q = (x.today.month() - 1) / 3;
+    NaiveDate::from_ymd_opt(x.today.year(), 3 * q + 1, 1)?.checked_add_months(Months::new(3))
+}
+
+/// "end of the month": its last day (the next month's when today is that day).
+fn r_month_end(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
+    let end = last_day(x.today.year(), x.today.month())?;
+    if end > x.today {
+        Some(end)
+    } else {
+        let next = x.today.checked_add_months(Months::new(1))?;
+        last_day(next.year(), next.month())
+    }
 }
 
 fn r_fortnight(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
@@ -545,11 +652,11 @@ fn pattern_table() -> Vec<(String, Resolver)> {
             r_day_month,
         ),
         (
-            r"\b(?P<mod>debut|fin|mi|courant|early|late|the end of|end of|mid|the beginning of|beginning of|the start of|start of|anfang|ende|mitte|principios de|finales de|mediados de|inizio|fine|meta)\s*-?\s*(?:de\s+|d'|of\s+)?(?P<mon>{MON})\b\.?(?:\s+(?P<y>20\d{2}))?",
+            r"\b(?P<mod>debut|fin|mi|courant|early|late|the end of|end of|mid|the beginning of|beginning of|the start of|start of|anfang|ende|mitte|principios de|finales de|mediados de|inizio|fine|meta|begin|eind|half|medio|midden)\s*-?\s*(?:de\s+|d'|di\s+|of\s+)?(?P<mon>{MON})\b\.?(?:\s+(?P<y>20\d{2}))?",
             r_mod_month,
         ),
         (
-            r"\b(?:en|in|im|a|au mois de|mois de|jusqu'en|apres|after|avant|before|until|till|by|from|ab|bis|nach|vor|des|a partir de|para|hasta|despues de|per|fino a|dopo|entro|for|next|around|vers|courant|por|nel mese di)\s+(?P<mon>{MON})\b(?:\s+(?P<y>20\d{2}))?",
+            r"\b(?:en|in|im|a|au mois de|mois de|jusqu'en|apres|after|avant|before|until|till|by|from|ab|bis|nach|vor|des|a partir de|para|hasta|despues de|per|fino a|dopo|entro|for|next|around|vers|courant|por|nel mese di|da|verso|tras|na|vanaf|tot|rond|voor)\s+(?P<mon>{MON})\b(?:\s+(?P<y>20\d{2}))?",
             r_month,
         ),
         (r"\b(?P<mon>{MON})\s+(?P<y>20\d{2})\b", r_month),
@@ -574,15 +681,15 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
             r_rentree,
         ),
         (
-            r"\b(?:after the summer|after summer|after the summer holidays|apres l'ete|apres les vacances d'ete|apres les grandes vacances|nach den sommerferien|nach dem sommer|nach der sommerpause|despues del verano|dopo l'estate|dopo le vacanze estive|dopo la pausa estiva)\b",
+            r"\b(?:after the summer|after summer|after the summer holidays|apres l'ete|apres les vacances d'ete|apres les grandes vacances|nach den sommerferien|nach dem sommer|nach der sommerpause|despues del verano|dopo l'estate|dopo le vacanze estive|dopo la pausa estiva|dopo le ferie estive|dopo le ferie d'agosto|dopo ferragosto|dopo la pausa di agosto|tras el verano|pasado el verano|a la vuelta del verano|a la vuelta de vacaciones|despues de las vacaciones de verano|na de zomer|na de zomervakantie|na het zomerreces|na de bouwvak|na het bouwverlof|na de zomerstop|na de grote vakantie)\b",
             r_september,
         ),
         (
-            r"\b(?:(?:in|this|next|the|au|en|cet|cette|im|diesen|nachsten|kommenden|en el|la prossima)\s+|a l'|l')(?P<s>printemps|spring|fruhling|fruhjahr|automne|autumn|fall|herbst|otono|autunno|hiver|winter|invierno|inverno)\b",
+            r"\b(?:(?:in|this|next|the|au|en|cet|cette|im|diesen|nachsten|kommenden|en el|la prossima|het|dit|komend|volgend|nel|en la|in de)\s+|a l'|l'|nell')(?P<s>printemps|spring|fruhling|fruhjahr|automne|autumn|fall|herbst|otono|autunno|hiver|winter|invierno|inverno|primavera|voorjaar|lente|najaar|herfst)\b",
             r_season,
         ),
         (
-            r"\b(?P<h>after the (?:christmas |xmas |festive |winter )?holidays|after (?:christmas|xmas|new year|the new year)|apres (?:les fetes|les vacances de noel|les vacances|noel|le nouvel an|le jour de l'an)|nach (?:den feiertagen|weihnachten|neujahr|den ferien|dem jahreswechsel)|dopo (?:le feste|le vacanze|natale)|despues de (?:las fiestas|navidad|las vacaciones))\b",
+            r"\b(?P<h>after the (?:christmas |xmas |festive |winter )?holidays|after (?:christmas|xmas|new year|the new year)|apres (?:les fetes|les vacances de noel|les vacances|noel|le nouvel an|le jour de l'an)|nach (?:den feiertagen|weihnachten|neujahr|den ferien|dem jahreswechsel)|dopo (?:le feste|le vacanze|natale|le ferie|l'epifania|la befana|capodanno|le festivita)|despues de (?:las fiestas|navidad|las vacaciones|reyes|ano nuevo)|tras (?:las fiestas|reyes|navidad)|in the new year|im neuen jahr|in het nieuwe jaar|nel nuovo anno|con el ano nuevo|a principios de ano|debut d'annee|au nouvel an|pasadas las fiestas|pasado reyes|na (?:de feestdagen|de kerst|kerst|nieuwjaar|de jaarwisseling|de kerstvakantie|de vakantie))\b",
             r_holidays,
         ),
         (
@@ -590,11 +697,11 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
             r_quarter,
         ),
         (
-            r"\b(?P<q>[1-4])(?:er|e|eme|nd|rd|st|th|\.)?\s*(?:trimestre|quarter|quartal)\b(?:\s+(?:de\s+|of\s+)?(?P<y>20\d{2}))?",
+            r"\b(?P<q>[1-4])(?:er|e|eme|nd|rd|st|th|o|\.)?\s*(?:trimestre|quarter|quartal|kwartaal)\b(?:\s+(?:de\s+|del\s+|of\s+|van\s+)?(?P<y>20\d{2}))?",
             r_quarter,
         ),
         (
-            r"\b(?:the\s+|le\s+|im\s+)?(?P<q>premier|1er|deuxieme|second|troisieme|quatrieme|dernier|first|third|fourth|last|erste[nms]?|zweite[nms]?|dritte[nms]?|vierte[nms]?|letzte[nms]?)\s+(?:trimestre|quarter|quartal)\b(?:\s+(?:de\s+|of\s+)?(?P<y>20\d{2}))?",
+            r"\b(?:the\s+|le\s+|im\s+|el\s+|il\s+|het\s+)?(?P<q>premier|1er|deuxieme|second|troisieme|quatrieme|dernier|first|third|fourth|last|erste[nms]?|zweite[nms]?|dritte[nms]?|vierte[nms]?|letzte[nms]?|primer|primero|segundo|tercer|tercero|cuarto|ultimo|primo|secondo|terzo|quarto|eerste|tweede|derde|vierde|laatste)\s+(?:trimestre|quarter|quartal|kwartaal)\b(?:\s+(?:de\s+|of\s+)?(?P<y>20\d{2}))?",
             r_quarter,
         ),
         (
@@ -602,19 +709,31 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
             r_half,
         ),
         (
-            r"\b(?:next month|le mois prochain|mois prochain|nachsten monat|kommenden monat|el mes que viene|el proximo mes|il mese prossimo|il prossimo mese)\b",
+            r"\b(?:next month|le mois prochain|mois prochain|nachsten monat|kommenden monat|el mes que viene|el proximo mes|il mese prossimo|il prossimo mese|el mes proximo|volgende maand|komende maand|volgende maand)\b",
             r_next_month,
         ),
         (
-            r"\b(?:in|dans|within|d'ici|tra|fra|dentro de|innerhalb von)\s+(?P<n>\d{1,3}|{NUM})\s+(?P<u>days?|jours?|weeks?|semaines?|months?|mois|tagen?|wochen?|monaten?|dias|semanas|meses|giorni|settimane|mesi)\b",
+            r"\b(?:in|dans|within|d'ici|tra|fra|dentro de|innerhalb von|en|over|binnen|entro|for|pendant|per|fur|durante|voor|another|encore|noch|otras|otros|altre|altri|nog)\s+(?:(?:about|around|environ|etwa|unas|unos|circa|ongeveer|zo'n|some)\s+)?(?P<n>\d{1,3}|{NUM})\s+(?P<u>days?|jours?|weeks?|semaines?|months?|mois|tagen?|wochen?|monaten?|dias|semanas|meses|giorni|settimane|mesi|dagen|weken|maanden|maand|week|dag)\b",
             r_in_n,
         ),
         (
-            r"\b(?:dans|d'ici) (?:une )?quinzaine\b|\bin a fortnight\b",
+            r"\b(?:dans|d'ici) (?:une )?quinzaine\b|\b(?:in |for )?a fortnight\b|\b(?:tra|fra) una quindicina\b",
             r_fortnight,
         ),
         (
-            r"\b(?:next year|l'annee prochaine|l'an prochain|annee prochaine|nachstes jahr|nachsten jahr|im kommenden jahr|el ano que viene|el proximo ano|l'anno prossimo|il prossimo anno|in the new year|im neuen jahr|im kommenden jahr)\b",
+            r"\b(?:after|apres|nach|dopo|despues de|tras|na|passato|passata|pasada|pasado)\s+(?:the\s+|la\s+|le\s+|de\s+)?(?:easter|paques|ostern|den osterferien|pasqua|semana santa|pasen|de paasvakantie|paaschen|las vacaciones de semana santa|le vacanze di pasqua|les vacances de paques)\b",
+            r_easter,
+        ),
+        (
+            r"\b(?:next quarter|the following quarter|le trimestre prochain|le prochain trimestre|nachste[ns]? quartal|kommende[ns]? quartal|el proximo trimestre|el trimestre que viene|el siguiente trimestre|il prossimo trimestre|il trimestre prossimo|volgend kwartaal|volgende kwartaal|komend kwartaal)\b",
+            r_next_quarter,
+        ),
+        (
+            r"\b(?:(?:at |by |towards )?the end of (?:the|this) month|month-end|month end|(?:a |d'ici )?la fin du mois|fin du mois|(?:zum |gegen |bis )?ende des monats|(?:zum |bis )?monatsende|a finales de mes|a fin de mes|a final de mes|fine mese|a fine mese|alla fine del mese|eind van de maand|eind deze maand|aan het eind van de maand)\b",
+            r_month_end,
+        ),
+        (
+            r"\b(?:next year|l'annee prochaine|l'an prochain|annee prochaine|nachstes jahr|nachsten jahr|im kommenden jahr|el ano que viene|el proximo ano|l'anno prossimo|il prossimo anno|im kommenden jahr|volgend jaar|volgende jaar|komend jaar|het komende jaar|l'anno venturo|il nuovo anno|l'anno nuovo|el nuevo ano)\b",
             r_next_year,
         ),
         (
@@ -622,7 +741,7 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
             r_mod_year,
         ),
         (
-            r"\b(?:next week|la semaine prochaine|semaine prochaine|nachste woche|nachsten woche|kommende woche|kommenden woche|la semana que viene|la proxima semana|la settimana prossima|la prossima settimana)\b",
+            r"\b(?:next week|la semaine prochaine|semaine prochaine|nachste woche|nachsten woche|kommende woche|kommenden woche|la semana que viene|la proxima semana|la settimana prossima|la prossima settimana|volgende week|komende week)\b",
             r_next_week,
         ),
         (
@@ -691,6 +810,12 @@ pub(super) fn find_all(hay: &str, today: NaiveDate) -> Vec<Found> {
 }
 
 /// The first date expression of `hay` (folded text).
+/// The last date of `hay` that lies after `today` (a pause names its end last: "we wait for
+/// the Q1 figures, so let's meet in April").
+pub(super) fn last_future(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
+    find_all(hay, today).into_iter().map(|f| f.date).rfind(|d| *d > today)
+}
+
 pub(super) fn first(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
     find_all(hay, today).first().map(|f| f.date)
 }

@@ -67,6 +67,35 @@ pub(super) struct Reading {
 }
 
 /// The hashed features of sentence `span` (folded byte range) of `doc`; `today` resolves dates.
+/// The hashed features of sentence `i` of `doc`: its own (see [`features`]) and the tone of the
+/// sentence before it ("Unfortunately." / "Good news:" carry over to the decision that follows).
+pub(super) fn sentence_features(doc: &Doc<'_>, i: usize, today: NaiveDate, out: &mut Vec<u32>) {
+    let Some(&span) = doc.sentences.get(i) else {
+        return;
+    };
+    features(doc, span, today, out);
+    let prev = i.checked_sub(1).and_then(|j| doc.sentences.get(j));
+    if let Some(&(s, e)) = prev {
+        let text = doc.folded.get(s..e).unwrap_or("");
+        let toks: Vec<&str> = words_with_spans(text).into_iter().map(|w| w.0).collect();
+        let mut all: Roles = 0;
+        let mut k = 0;
+        while k < toks.len() {
+            let (r, len) = LEXICON.lookup(&toks, k);
+            all |= r;
+            k += len.max(1);
+        }
+        for role in [Role::Regret, Role::Good, Role::Relay, Role::Neg, Role::Decide, Role::Pause, Role::Stop, Role::Other] {
+            if all & role.bit() != 0 {
+                out.push(hash(&["pv", role.name()]));
+            }
+        }
+    } else {
+        out.push(hash(&["pv", "first"]));
+    }
+}
+
+/// The hashed features of sentence `span` (folded byte range) of `doc`; `today` resolves dates.
 pub(super) fn features(doc: &Doc<'_>, span: (usize, usize), today: NaiveDate, out: &mut Vec<u32>) {
     let text = doc.folded.get(span.0..span.1).unwrap_or("");
     let words = words_with_spans(text);

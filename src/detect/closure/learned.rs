@@ -2,7 +2,7 @@
 //!
 //! Every sentence gets class probabilities; the sentence most sure of a decision (won, lost,
 //! vanished, on hold) is the evidence when that probability reaches [`DECIDE`]. Its probability
-//! is the proposal's confidence. A pause's revisit date is read in that sentence, else in the
+//! is the proposal's confidence. A question is never a won, lost or vanished decision. A pause's revisit date is read in that sentence, else in the
 //! next one ("Let's pause this. Contact me again in September."), else in the one before.
 
 use std::sync::LazyLock;
@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::Decision;
 use super::dates;
-use super::features::features;
+use super::features::sentence_features;
 use super::model::{K, Model};
 use super::rules::Candidate;
 use super::text::Doc;
@@ -52,9 +52,17 @@ pub(super) fn candidate(doc: &Doc<'_>, model: &Model, today: NaiveDate) -> Optio
             continue;
         }
         feats.clear();
-        features(doc, span, today, &mut feats);
+        sentence_features(doc, i, today, &mut feats);
         let p = model.probs(&feats);
+        // A question decides nothing but a pause ("Can we park this for now?").
+        let question = doc
+            .folded
+            .get(span.0..span.1)
+            .is_some_and(|t| t.trim_end().ends_with('?'));
         for (k, &pk) in p.iter().enumerate().skip(1) {
+            if question && DECISIONS[k] != Decision::OnHold {
+                continue;
+            }
             if best.is_none_or(|(_, bp, _)| pk > bp) {
                 best = Some((k, pk, i));
             }
@@ -86,9 +94,6 @@ fn revisit_date(doc: &Doc<'_>, i: usize, today: NaiveDate) -> Option<NaiveDate> 
         .filter_map(|j| doc.sentences.get(j))
         .find_map(|&(s, e)| {
             let text = doc.folded.get(s..e)?;
-            dates::find_all(text, today)
-                .into_iter()
-                .map(|f| f.date)
-                .find(|d| *d > today)
+            dates::last_future(text, today)
         })
 }

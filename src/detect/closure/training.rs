@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::features::features;
+use super::features::sentence_features;
 use super::model::{CLASSES, Example, Model, TrainConfig};
 use super::text::Doc;
 
@@ -120,14 +120,14 @@ pub fn sentences_of(item: &Item) -> Vec<Example> {
         .as_deref()
         .and_then(|e| item.body.find(e).map(|s| (s, s + e.len())));
     let mut out = Vec::new();
-    for &span in &doc.sentences {
+    for (i, &span) in doc.sentences.iter().enumerate() {
         let (s, e) = doc.orig_range(span);
         let class = match ev {
             Some((es, ee)) if s < ee && es < e => label,
             _ => 0,
         };
         let mut feats = Vec::new();
-        features(&doc, span, item.sent, &mut feats);
+        sentence_features(&doc, i, item.sent, &mut feats);
         out.push(Example {
             feats,
             label: class,
@@ -140,7 +140,22 @@ pub fn sentences_of(item: &Item) -> Vec<Example> {
 /// Trains a model on these items (the shipped model is trained on all of `data/closure`).
 pub fn train_items(items: &[Item]) -> Model {
     let examples: Vec<Example> = items.iter().flat_map(sentences_of).collect();
-    Model::train(&examples, TrainConfig::default(), None)
+    Model::train(&examples, config(), None)
+}
+
+/// The training settings ([`TrainConfig::default`]; `DEALWATCH_TRAIN=epochs,rate,l2` overrides
+/// them for experiments).
+fn config() -> TrainConfig {
+    let mut cfg = TrainConfig::default();
+    if let Ok(v) = std::env::var("DEALWATCH_TRAIN") {
+        let parts: Vec<&str> = v.split(',').collect();
+        if let [e, r, l] = parts.as_slice() {
+            cfg.epochs = e.parse().unwrap_or(cfg.epochs);
+            cfg.rate = r.parse().unwrap_or(cfg.rate);
+            cfg.l2 = l.parse().unwrap_or(cfg.l2);
+        }
+    }
+    cfg
 }
 
 /// The label dealwatch gives an item's reply under `model` (`open` when no decision).
@@ -242,15 +257,35 @@ impl std::fmt::Display for Grade {
     }
 }
 
-/// Trains on four fifths of `items` and grades on the held-out fifth; the printed report.
-pub fn held_out_report(items: &[Item]) -> String {
+/// Trains on four fifths of `items` and grades on the held-out fifth; the printed report,
+/// with each mistake when `errors` is set.
+pub fn held_out_report(items: &[Item], errors: bool) -> String {
     let (test, train): (Vec<Item>, Vec<Item>) =
         items.iter().cloned().partition(|i| is_held_out(&i.id));
     let model = train_items(&train);
     let g = grade(&test, &model);
-    format!(
+    let mut out = format!(
         "held-out split: trained on {} items, graded on {}\n{g}",
         train.len(),
         test.len()
-    )
+    );
+    if errors {
+        for it in &test {
+            let (got, revisit, ev) = predict(it, &model);
+            let date_ok = it.revisit_on.is_none_or(|w| revisit.is_some_and(|d| (d - w).num_days().abs() <= 3));
+            if got != it.label || !date_ok {
+                out.push_str(&format!(
+                    "{} want {} {:?} got {} {:?} | {}\n    evidence: {}\n",
+                    it.id,
+                    it.label,
+                    it.revisit_on,
+                    got,
+                    revisit,
+                    ev.unwrap_or_default(),
+                    it.evidence.as_deref().unwrap_or("-")
+                ));
+            }
+        }
+    }
+    out
 }
