@@ -108,6 +108,10 @@ pub enum Command {
         #[arg(long)]
         corpus: PathBuf,
     },
+    /// Learn from your decisions: adapt the closure model to every accept, reject, close, hold
+    /// and reopen recorded so far (kept in the database; the shipped model is never changed),
+    /// then read every deal's mail again with it.
+    Train,
     /// List the follow-up meetings of won deals.
     Meetings {
         /// Print the invitation (iCalendar text) of this opportunity's meeting instead.
@@ -326,6 +330,7 @@ pub fn run(cli: Cli) -> Result<()> {
             runtime.block_on(meetings::schedule(&ctx, id, at.as_deref()))
         }
         Command::Eval { corpus } => runtime.block_on(eval::run(&ctx, &corpus)),
+        Command::Train => train(&ctx),
         Command::Status => output::status(&ctx),
         Command::Digest(args) => runtime.block_on(digest::run(&ctx, &args)),
         Command::Demo { mailbox } => runtime.block_on(demo(&ctx, mailbox)),
@@ -456,6 +461,26 @@ fn sample_mailbox(flag: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 /// `demo`: the main job on the shipped sample mailbox, in a temporary database.
+/// `train`: adapts the closure model to the user's decisions.
+fn train(ctx: &Context) -> Result<()> {
+    let mut store = ctx.store()?;
+    let report = crate::adapt::train(&mut store, ctx.clock.now())?;
+    let labels: Vec<String> = report
+        .per_label
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    println!(
+        "adapted the closure model to {} of your decisions ({}); {} left out (message or sentence not found); {} messages read differently now",
+        report.examples(),
+        labels.join(", "),
+        report.skipped,
+        report.signals_changed
+    );
+    Ok(())
+}
+
 async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
     let dir = sample_mailbox(mailbox)?;
     let labels = dir.join("labels.json");

@@ -375,6 +375,9 @@ pub struct Linked<'a> {
     pub auto_kind: &'a str,
     /// Attachment file names.
     pub attachment_names: &'a [String],
+    /// Whether it is a customer's first request for a quote (not a reply): the start of a deal
+    /// carries no decision about it, only keep-open evidence.
+    pub opens_deal: bool,
 }
 
 /// Separates a message's own text from the forwarded text in the stored form.
@@ -390,7 +393,10 @@ pub fn warm_up() {
 
 /// The closure signal of a message linked to an opportunity: the customer's words (their own
 /// and what they forward), our reports of their decision, or an automated notice's verdict.
-pub fn closure_of(m: &Linked<'_>) -> Option<ClosureSignal> {
+///
+/// `model` reads the customer's words: the user's adapted model, or the shipped one (`None`).
+pub fn closure_of(m: &Linked<'_>, model: Option<&closure::Model>) -> Option<ClosureSignal> {
+    let model = model.unwrap_or_else(|| closure::shipped_model());
     let own = m.text.split(FORWARD_MARK).next().unwrap_or("");
     let input = |author, new_text| ClosureInput {
         new_text,
@@ -403,12 +409,13 @@ pub fn closure_of(m: &Linked<'_>) -> Option<ClosureSignal> {
         ("outbound", "none") => closure::detect_closure(&input(Author::Us, own)),
         ("inbound", "none") => {
             let all = m.text.replace(FORWARD_MARK, "\n\n");
-            closure::detect_closure(&input(Author::Customer, &all))
+            closure::detect_closure_with(&input(Author::Customer, &all), model)
+                .filter(|s| !m.opens_deal || s.decision == closure::Decision::KeepOpen)
         }
         ("inbound", "notice") => {
             closure::detect_closure(&input(Author::Notice, m.text)).or_else(|| {
                 (!quote::po_numbers(m.text).is_empty())
-                    .then(|| closure::detect_closure(&input(Author::Customer, m.text)))
+                    .then(|| closure::detect_closure_with(&input(Author::Customer, m.text), model))
                     .flatten()
             })
         }

@@ -15,6 +15,7 @@
 //! `detect` and `pipeline` do no I/O and take the time as an argument; the only traits are the
 //! real seams: [`source::MailSource`] and [`clock::Clock`].
 
+pub mod adapt;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

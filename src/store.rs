@@ -517,6 +517,7 @@ impl Store {
             tx,
             keys: std::cell::RefCell::new(keys),
             touched: Default::default(),
+            model: None,
         })
     }
 
@@ -647,6 +648,55 @@ impl Store {
         Ok(())
     }
 
+    /// The closure model adapted to this user's decisions, if `dealwatch train` made one (an
+    /// unreadable one is reported and ignored: the shipped model is used).
+    pub fn adapted_model(&self) -> Result<Option<crate::detect::closure::Model>> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT bytes FROM models WHERE name = 'adapted'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(bytes.and_then(|b| match crate::detect::closure::Model::from_bytes(&b) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                tracing::warn!(error = %e, "adapted closure model ignored; using the shipped one");
+                None
+            }
+        }))
+    }
+
+    /// Stores the adapted closure model, trained on `examples` of the user's decisions.
+    pub fn save_adapted_model(&self, bytes: &[u8], examples: usize, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO models (name, bytes, examples, trained_at) VALUES ('adapted', ?1, ?2, ?3) \
+             ON CONFLICT(name) DO UPDATE SET bytes = ?1, examples = ?2, trained_at = ?3",
+            params![bytes, examples as i64, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// When the adapted model was trained and on how many examples.
+    pub fn adapted_model_info(&self) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT trained_at, examples FROM models WHERE name = 'adapted'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Every rejected proposal: (opportunity, state, evidence key).
+    pub fn all_rejections(&self) -> Result<Vec<(i64, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT opportunity, state, evidence FROM rejected_proposals ORDER BY at")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Senders of messages stored from a folder whose name looks like a sent folder, with
     /// counts, most frequent first (used to infer our identity).
     pub fn sent_folder_senders(&self) -> Result<Vec<(String, i64)>> {
@@ -763,6 +813,9 @@ pub struct Linker<'a> {
     keys: std::cell::RefCell<std::collections::HashMap<(String, String), Vec<i64>>>,
     /// Opportunities whose derived fields are to be recomputed before the commit.
     touched: std::cell::RefCell<std::collections::BTreeSet<i64>>,
+    /// The closure model that reads the customers' words: the user's adapted one when
+    /// `dealwatch train` made one, else the shipped one (`None`).
+    pub model: Option<std::sync::Arc<crate::detect::closure::Model>>,
 }
 
 impl Linker<'_> {

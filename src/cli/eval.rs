@@ -1,7 +1,8 @@
 //! `dealwatch eval --corpus DIR`: grades the detector on a labeled mailbox (labels.json in the
 //! corpus format), so a user can check it on their own history before trusting it. Prints the
 //! detection rate, leaked distractors, state accuracy with a confusion matrix, per-language
-//! accuracy, threading and amounts.
+//! accuracy, threading and amounts — with the shipped closure model and, when `dealwatch train`
+//! adapted one in the user's database, with that one too, side by side.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -67,6 +68,38 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
         corpus.to_path_buf()
     };
     let as_of = super::parse_as_of(&labels.as_of)?;
+    // The user's adapted model, when `dealwatch train` made one in their database.
+    let adapted = if ctx.db_path.exists() {
+        let store = ctx.store()?;
+        store
+            .adapted_model()?
+            .zip(store.adapted_model_info()?)
+            .map(|(m, info)| (m.to_bytes(), info))
+    } else {
+        None
+    };
+    if adapted.is_some() {
+        println!("== shipped model ==");
+    }
+    let shipped = grade_once(ctx, &labels, &mail_dir, as_of, None).await?;
+    if let Some((bytes, (at, n))) = adapted {
+        println!("== adapted model (dealwatch train of {at}, {n} decisions) ==");
+        let mine = grade_once(ctx, &labels, &mail_dir, as_of, Some(&bytes)).await?;
+        println!("shipped: {shipped}");
+        println!("adapted: {mine}");
+    }
+    Ok(())
+}
+
+/// Scans the corpus into a temporary database (with the adapted model when given) and prints
+/// the grade; returns its summary line.
+async fn grade_once(
+    ctx: &Context,
+    labels: &Labels,
+    mail_dir: &Path,
+    as_of: DateTime<Utc>,
+    model: Option<&[u8]>,
+) -> Result<String> {
     let tmp = tempfile::tempdir()?;
     let mut config = ctx.config.clone();
     if config.identity.is_empty() {
@@ -82,7 +115,10 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
         as_of_given: true,
     };
     let mut store = ectx.store()?;
-    let mut src = MaildirSource::open(&mail_dir, ectx.config.detect.max_message_bytes)?;
+    if let Some(bytes) = model {
+        store.save_adapted_model(bytes, 0, as_of)?;
+    }
+    let mut src = MaildirSource::open(mail_dir, ectx.config.detect.max_message_bytes)?;
     let identity = ectx.config.identity.clone();
     super::scan_with(&ectx, &mut store, &mut src, &identity, "maildir").await?;
     let opps = super::output::collect(&ectx, &store)?;
@@ -93,8 +129,7 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
         }
     }
     let auto_ids: Vec<String> = store_auto_ids(&store)?;
-    report(&labels, &opps, &owner, &auto_ids);
-    Ok(())
+    Ok(report(labels, &opps, &owner, &auto_ids))
 }
 
 fn store_auto_ids(store: &crate::store::Store) -> Result<Vec<String>> {
@@ -107,7 +142,12 @@ fn store_auto_ids(store: &crate::store::Store) -> Result<Vec<String>> {
 
 type Opp = super::output::Listed;
 
-fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_ids: &[String]) {
+fn report(
+    labels: &Labels,
+    opps: &[Opp],
+    owner: &HashMap<String, usize>,
+    auto_ids: &[String],
+) -> String {
     let real: Vec<&Thread> = labels
         .threads
         .iter()
@@ -205,11 +245,13 @@ fn report(labels: &Labels, opps: &[Opp], owner: &HashMap<String, usize>, auto_id
             *ok as f64 / (*total).max(1) as f64
         );
     }
-    println!(
+    let summary = format!(
         "detect={:.3} fp={leaked} state={:.3} thread={:.3} amount={:.3}",
         found as f64 / n,
         state_ok as f64 / n,
         thread_ok as f64 / n,
         amount_ok as f64 / amount_n.max(1) as f64
     );
+    println!("{summary}");
+    summary
 }

@@ -39,7 +39,7 @@ mod tokens;
 pub mod training;
 
 pub use lexicon::{LexiconError, check_shipped as check_lexicons};
-pub use model::{Example, Model, ModelError, TrainConfig};
+pub use model::{CLASSES, Example, Model, ModelError, TrainConfig};
 
 #[cfg(test)]
 #[path = "closure_tests.rs"]

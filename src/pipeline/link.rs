@@ -25,12 +25,14 @@ pub struct LinkStats {
 /// Links every pending message, oldest first.
 pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
     let mut stats = LinkStats::default();
+    let model = store.adapted_model()?.map(std::sync::Arc::new);
     loop {
         let pending = store.pending_messages(CHUNK)?;
         if pending.is_empty() {
             return Ok(stats);
         }
-        let linker = store.linker()?;
+        let mut linker = store.linker()?;
+        linker.model = model.clone();
         for m in &pending {
             stats.examined += 1;
             match link_one(&linker, m)? {
@@ -336,11 +338,17 @@ fn read_signal(l: &Linker<'_>, m: &MessageRow) -> Result<()> {
     if m.signal.is_some() {
         return Ok(());
     }
+    reread(l, m).map(|_| ())
+}
+
+/// Reads a linked message's closure signal and language again (with the linker's model);
+/// whether the signal changed.
+fn reread(l: &Linker<'_>, m: &MessageRow) -> Result<bool> {
     let (Some(text), Some(date)) = (m.new_text.as_deref(), m.date.as_deref()) else {
-        return Ok(());
+        return Ok(false);
     };
     let Ok(sent_at) = chrono::DateTime::parse_from_rfc3339(date) else {
-        return Ok(());
+        return Ok(false);
     };
     let linked = crate::detect::Linked {
         text,
@@ -349,12 +357,40 @@ fn read_signal(l: &Linker<'_>, m: &MessageRow) -> Result<()> {
         direction: &m.direction,
         auto_kind: &m.auto_kind,
         attachment_names: &m.attachments,
+        opens_deal: m.rfq.is_some() && m.parent_ids.is_empty(),
     };
-    let signal = crate::detect::closure_of(&linked)
+    let signal = crate::detect::closure_of(&linked, l.model.as_deref())
         .and_then(|s| serde_json::to_string(&crate::pipeline::StoredSignal::from(&s)).ok());
     let own = text.split(crate::detect::FORWARD_MARK).next().unwrap_or("");
     let lang = crate::detect::lang::detect_language(own);
-    l.set_reading(m.id, signal.as_deref(), lang)
+    let changed = signal != m.signal;
+    l.set_reading(m.id, signal.as_deref(), lang)?;
+    Ok(changed)
+}
+
+/// Reads every linked message's closure signal again with the current model (after
+/// `dealwatch train`); returns how many signals changed.
+pub fn reread_signals(store: &mut Store) -> Result<usize> {
+    let model = store.adapted_model()?.map(std::sync::Arc::new);
+    let ids: Vec<i64> = store.opportunities()?.iter().map(|o| o.id).collect();
+    let mut changed = 0;
+    for chunk in ids.chunks(64) {
+        let mut linker = store.linker()?;
+        linker.model = model.clone();
+        for &id in chunk {
+            for m in linker.messages(id)? {
+                if reread(&linker, &m)? {
+                    changed += 1;
+                    linker.touch(id);
+                }
+            }
+        }
+        for id in linker.take_touched() {
+            refresh(&linker, id)?;
+        }
+        linker.commit()?;
+    }
+    Ok(changed)
 }
 
 fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {

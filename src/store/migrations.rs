@@ -193,4 +193,14 @@ CREATE TABLE message_texts (
 INSERT INTO message_texts (message, text) SELECT id, new_text FROM messages WHERE new_text IS NOT NULL;
 ALTER TABLE messages DROP COLUMN new_text;
 "#,
+    // 7: the closure model adapted to the user's own decisions (`dealwatch train`); the shipped
+    // model stays in the binary and is never overwritten.
+    r#"
+CREATE TABLE models (
+    name TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    examples INTEGER NOT NULL DEFAULT 0,
+    trained_at TEXT NOT NULL
+) STRICT;
+"#,
 ];

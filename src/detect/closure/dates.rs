@@ -810,12 +810,6 @@ pub(super) fn find_all(hay: &str, today: NaiveDate) -> Vec<Found> {
 }
 
 /// The first date expression of `hay` (folded text).
-/// The last date of `hay` that lies after `today` (a pause names its end last: "we wait for
-/// the Q1 figures, so let's meet in April").
-pub(super) fn last_future(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
-    find_all(hay, today).into_iter().map(|f| f.date).rfind(|d| *d > today)
-}
-
 pub(super) fn first(hay: &str, today: NaiveDate) -> Option<NaiveDate> {
     find_all(hay, today).first().map(|f| f.date)
 }

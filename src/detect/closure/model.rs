@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use super::features::BUCKETS;
 
 /// The classes, in model order.
-pub(crate) const CLASSES: [&str; 5] = ["open", "won", "lost", "vanished", "on_hold"];
+pub const CLASSES: [&str; 5] = ["open", "won", "lost", "vanished", "on_hold"];
 /// Number of classes.
 pub(crate) const K: usize = CLASSES.len();
 

@@ -69,9 +69,6 @@ pub(super) const fn gone(n: &'static str, c: f32, p: &'static str) -> Rule {
 pub(super) const fn hold(n: &'static str, c: f32, p: &'static str) -> Rule {
     Rule::new(n, Decision::OnHold, c, p).f(ASK)
 }
-pub(super) const fn open(n: &'static str, c: f32, p: &'static str) -> Rule {
-    Rule::new(n, Decision::KeepOpen, c, p).f(RAW | ASK)
-}
 
 /// A compiled rule table with a prefilter set.
 pub(super) struct RuleSet {
@@ -106,12 +103,6 @@ impl RuleSet {
             vetoes,
             set,
         }
-    }
-
-    /// Number of rules (for tests).
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.rules.len()
     }
 }
 

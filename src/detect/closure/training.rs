@@ -289,3 +289,63 @@ pub fn held_out_report(items: &[Item], errors: bool) -> String {
     }
     out
 }
+
+/// Which sentence of a message one of the user's decisions points at.
+#[derive(Debug, Clone, Copy)]
+pub enum Pointed<'a> {
+    /// The evidence sentence of the proposal the user accepted or rejected (as quoted).
+    Sentence(&'a str),
+    /// The user decided without a proposal: the sentence the model finds most likely to carry
+    /// the decision (of at least four words).
+    MostLikely,
+}
+
+/// The training sentence of one user decision on a message's `text`: the pointed sentence with
+/// `label`; empty when the sentence is not found or the label is unknown.
+pub fn feedback_example(
+    text: &str,
+    sent: NaiveDate,
+    pointed: Pointed<'_>,
+    label: &str,
+    base: &Model,
+) -> Option<Example> {
+    let class = class_of(label)?;
+    let doc = Doc::new(text);
+    let mut best: Option<(f32, Vec<u32>)> = None;
+    for (i, &span) in doc.sentences.iter().enumerate() {
+        let mut feats = Vec::new();
+        sentence_features(&doc, i, sent, &mut feats);
+        match pointed {
+            Pointed::Sentence(s) => {
+                if doc.quote(span) == s {
+                    best = Some((1.0, feats));
+                    break;
+                }
+            }
+            Pointed::MostLikely => {
+                let words = doc.folded.get(span.0..span.1).unwrap_or("").split_whitespace().count();
+                let p = base.probs(&feats)[class];
+                if words >= 4 && best.as_ref().is_none_or(|(bp, _)| p > *bp) {
+                    best = Some((p, feats));
+                }
+            }
+        }
+    }
+    best.map(|(_, feats)| Example {
+        feats,
+        label: class,
+        weight: 1.0,
+    })
+}
+
+/// Adapts `base` to the user's examples: trained on them alone, regularised towards `base` so
+/// that what the user never corrected keeps its reading.
+pub fn adapt(base: &Model, examples: &[Example]) -> Model {
+    let cfg = TrainConfig {
+        epochs: 30,
+        rate: 0.3,
+        l2: 0.02,
+        seed: 0x5eed_0a0a,
+    };
+    Model::train(examples, cfg, Some(base))
+}
