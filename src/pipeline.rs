@@ -198,15 +198,24 @@ fn who(m: &MessageRow) -> &'static str {
     }
 }
 
-/// The latest decisive signal decides; without one, silence after our last message does.
+/// The latest decisive signal decides (a pause only until we quote again); without one,
+/// silence after our last message does.
 fn evidence_state(
     msgs: &[&MessageRow],
     now: DateTime<Utc>,
     rules: ProposalRules,
 ) -> Option<Proposal> {
+    // A pause ends when we quote again: a hold older than our latest quote is over.
+    let last_quote = msgs
+        .iter()
+        .filter(|m| m.direction == "outbound" && m.quote.is_some())
+        .filter_map(|m| parse_time(&m.date))
+        .max();
     let decisive = msgs.iter().rev().find_map(|m| {
         let s = signal_of(m)?;
-        (!s.keep_open).then_some((*m, s))
+        let superseded = s.state == State::OnHold
+            && last_quote.is_some_and(|q| parse_time(&m.date).is_some_and(|d| d < q));
+        (!s.keep_open && !superseded).then_some((*m, s))
     });
     if let Some((m, s)) = decisive {
         let date = m

@@ -170,6 +170,8 @@ fn split_sentences(f: &str) -> Vec<(usize, usize)> {
                     .then_some((j, j))
             }
             b'.' if period_ends(f, i) => Some((i + 1, i + 1)),
+            // A spaced dash joins two statements ("Let's revisit in Q3 - I'll know more then").
+            b'-' if i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' ') => Some((i, i + 1)),
             b'\n' if newline_ends(f, i) => Some((i, i + 1)),
             _ => None,
         };
