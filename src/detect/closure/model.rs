@@ -69,8 +69,8 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             epochs: 12,
-            rate: 0.2,
-            l2: 1e-5,
+            rate: 0.4,
+            l2: 1e-6,
             seed: 0x5eed_d1a1,
         }
     }

@@ -109,6 +109,10 @@ pub fn is_held_out(id: &str) -> bool {
     h % 5 == 0
 }
 
+/// How much the other sentences of a decided reply count as `open` examples: they are
+/// context, and sometimes half a decision ("the PO follows next week").
+const CONTEXT_WEIGHT: f32 = 0.7;
+
 /// The training sentences of one item: `(features, class)` for each sentence of its body.
 pub fn sentences_of(item: &Item) -> Vec<Example> {
     let Some(label) = class_of(&item.label) else {
@@ -128,10 +132,15 @@ pub fn sentences_of(item: &Item) -> Vec<Example> {
         };
         let mut feats = Vec::new();
         sentence_features(&doc, i, item.sent, &mut feats);
+        let weight = if class == 0 && label != 0 {
+            CONTEXT_WEIGHT
+        } else {
+            1.0
+        };
         out.push(Example {
             feats,
             label: class,
-            weight: 1.0,
+            weight,
         });
     }
     out
