@@ -22,11 +22,20 @@ fn main() -> anyhow::Result<()> {
     let path = root.join("data/model/closure.model");
     if check {
         let committed = std::fs::read(&path)?;
-        anyhow::ensure!(committed == bytes, "{} differs from a retrain", path.display());
+        anyhow::ensure!(
+            committed == bytes,
+            "{} differs from a retrain",
+            path.display()
+        );
         println!("{} matches a retrain", path.display());
     } else {
         std::fs::write(&path, &bytes)?;
-        println!("wrote {} ({} bytes) from {} items", path.display(), bytes.len(), items.len());
+        println!(
+            "wrote {} ({} bytes) from {} items",
+            path.display(),
+            bytes.len(),
+            items.len()
+        );
     }
     Ok(())
 }

@@ -101,9 +101,11 @@ pub fn gather(store: &Store) -> Result<(Vec<Example>, usize), AdaptError> {
                     {
                         let m = by_id(mid);
                         let s = m.and_then(signal);
-                        push(m.zip(s).and_then(|(m, s)| {
-                            example(m, Pointed::Sentence(&s.sentence), "open")
-                        }));
+                        push(
+                            m.zip(s).and_then(|(m, s)| {
+                                example(m, Pointed::Sentence(&s.sentence), "open")
+                            }),
+                        );
                     }
                 }
                 _ => {}
@@ -116,9 +118,14 @@ pub fn gather(store: &Store) -> Result<(Vec<Example>, usize), AdaptError> {
             continue; // silence, not a sentence
         }
         let msgs = store.opportunity_messages(opp)?;
-        let m = msgs.iter().find(|m| norm_id(&m.message_id) == norm_id(&evidence));
+        let m = msgs
+            .iter()
+            .find(|m| norm_id(&m.message_id) == norm_id(&evidence));
         let s = m.and_then(signal).filter(|s| s.state.as_str() == state);
-        push(m.zip(s).and_then(|(m, s)| example(m, Pointed::Sentence(&s.sentence), "open")));
+        push(
+            m.zip(s)
+                .and_then(|(m, s)| example(m, Pointed::Sentence(&s.sentence), "open")),
+        );
     }
     Ok((out, skipped))
 }
@@ -136,7 +143,12 @@ pub fn train(store: &mut Store, now: DateTime<Utc>) -> Result<TrainReport, Adapt
     let per_label = closure::CLASSES
         .iter()
         .enumerate()
-        .map(|(k, c)| (c.to_string(), examples.iter().filter(|e| e.label == k).count()))
+        .map(|(k, c)| {
+            (
+                c.to_string(),
+                examples.iter().filter(|e| e.label == k).count(),
+            )
+        })
         .collect();
     Ok(TrainReport {
         per_label,

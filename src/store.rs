@@ -667,7 +667,12 @@ impl Store {
     }
 
     /// Stores the adapted closure model, trained on `examples` of the user's decisions.
-    pub fn save_adapted_model(&self, bytes: &[u8], examples: usize, now: DateTime<Utc>) -> Result<()> {
+    pub fn save_adapted_model(
+        &self,
+        bytes: &[u8],
+        examples: usize,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO models (name, bytes, examples, trained_at) VALUES ('adapted', ?1, ?2, ?3) \
              ON CONFLICT(name) DO UPDATE SET bytes = ?1, examples = ?2, trained_at = ?3",

@@ -44,7 +44,10 @@ fn check_share(what: &str, texts: &[&str], ok: impl Fn(Option<&ClosureSignal>) -
     for t in texts {
         let got = customer(t);
         if !ok(got.as_ref()) {
-            misses.push(format!("{t:?} -> {:?}", got.map(|s| (s.decision, s.confidence))));
+            misses.push(format!(
+                "{t:?} -> {:?}",
+                got.map(|s| (s.decision, s.confidence))
+            ));
         }
     }
     let share = 1.0 - misses.len() as f64 / texts.len().max(1) as f64;
@@ -81,7 +84,10 @@ fn assert_holds(cases: &[(&str, Option<NaiveDate>)]) {
             .as_ref()
             .is_some_and(|s| s.decision == Decision::OnHold && s.revisit_on == *want);
         if !ok {
-            misses.push(format!("{t:?} want {want:?} -> {:?}", got.map(|s| (s.decision, s.revisit_on))));
+            misses.push(format!(
+                "{t:?} want {want:?} -> {:?}",
+                got.map(|s| (s.decision, s.revisit_on))
+            ));
         }
     }
     let share = 1.0 - misses.len() as f64 / cases.len().max(1) as f64;
@@ -98,7 +104,11 @@ fn hold_date(text: &str) -> Option<NaiveDate> {
 #[test]
 fn lexicons_and_model_load() {
     check_lexicons().expect("shipped lexicons");
-    assert_ne!(shipped_model(), &Model::default(), "the shipped model is empty");
+    assert_ne!(
+        shipped_model(),
+        &Model::default(),
+        "the shipped model is empty"
+    );
     assert!(customer("x").is_none());
     assert_eq!(decision("Auftrag erteilt."), Some(Decision::Won));
     assert!(run(Author::Us, "x", "", &[]).is_none());
@@ -280,21 +290,42 @@ fn vanished_all_languages() {
 #[test]
 fn traps_between_pause_end_and_revision() {
     let cases: &[(&str, Option<Decision>)] = &[
-        ("Les investissements sont suspendus : budget gelé jusqu'à nouvel ordre, on ne donnera pas suite.", Some(Decision::Vanished)),
-        ("Le devis DEV-2025-151 est annulé et remplacé par la version 2.", None),
-        ("Das Angebot vom März ist hinfällig, bitte nehmen Sie die neue Version als Grundlage.", None),
-        ("The board has cancelled the expansion; there will be no second site.", Some(Decision::Vanished)),
-        ("We're pausing the expansion until the lease is signed, then we'll come back to you.", Some(Decision::OnHold)),
+        (
+            "Les investissements sont suspendus : budget gelé jusqu'à nouvel ordre, on ne donnera pas suite.",
+            Some(Decision::Vanished),
+        ),
+        (
+            "Le devis DEV-2025-151 est annulé et remplacé par la version 2.",
+            None,
+        ),
+        (
+            "Das Angebot vom März ist hinfällig, bitte nehmen Sie die neue Version als Grundlage.",
+            None,
+        ),
+        (
+            "The board has cancelled the expansion; there will be no second site.",
+            Some(Decision::Vanished),
+        ),
+        (
+            "We're pausing the expansion until the lease is signed, then we'll come back to you.",
+            Some(Decision::OnHold),
+        ),
     ];
     let right = cases
         .iter()
         .filter(|(t, want)| {
-            let got = customer(t).map(|s| s.decision).filter(|d| *d != Decision::KeepOpen);
+            let got = customer(t)
+                .map(|s| s.decision)
+                .filter(|d| *d != Decision::KeepOpen);
             eprintln!("{t:?} -> {got:?}");
             got == *want
         })
         .count();
-    assert!(right * 5 >= cases.len() * 3, "{right} of {} traps read right", cases.len());
+    assert!(
+        right * 5 >= cases.len() * 3,
+        "{right} of {} traps read right",
+        cases.len()
+    );
 }
 
 // ---------------------------------------------------------------- on hold
@@ -316,21 +347,54 @@ fn pause_not_abandoned_has_no_date() {
 #[test]
 fn pauses_and_their_dates() {
     assert_holds(&[
-        ("Can we put this on hold until the new FM starts? There's no firm date yet.", None),
-        ("Until that's sorted I can't sign off any works. Can we park this for now? I'll get back in touch.", None),
-        ("Le projet nous intéresse toujours. Revenez vers nous en septembre, après la fermeture.", Some(ymd(2026, 9, 1))),
-        ("Re-contactez-moi après le 15 avril, nous pourrons alors fixer une date.", Some(ymd(2026, 4, 15))),
+        (
+            "Can we put this on hold until the new FM starts? There's no firm date yet.",
+            None,
+        ),
+        (
+            "Until that's sorted I can't sign off any works. Can we park this for now? I'll get back in touch.",
+            None,
+        ),
+        (
+            "Le projet nous intéresse toujours. Revenez vers nous en septembre, après la fermeture.",
+            Some(ymd(2026, 9, 1)),
+        ),
+        (
+            "Re-contactez-moi après le 15 avril, nous pourrons alors fixer une date.",
+            Some(ymd(2026, 4, 15)),
+        ),
         ("On met en pause jusqu'à la rentrée.", Some(ymd(2026, 9, 1))),
-        ("This won't make it into the first half. Let's revisit in Q3.", Some(ymd(2026, 7, 1))),
-        ("Wir legen das Projekt bis September auf Eis.", Some(ymd(2026, 9, 1))),
+        (
+            "This won't make it into the first half. Let's revisit in Q3.",
+            Some(ymd(2026, 7, 1)),
+        ),
+        (
+            "Wir legen das Projekt bis September auf Eis.",
+            Some(ymd(2026, 9, 1)),
+        ),
         ("Lo dejamos para septiembre.", Some(ymd(2026, 9, 1))),
         ("Ne riparliamo a settembre.", Some(ymd(2026, 9, 1))),
-        ("Please postpone the project until after the summer.", Some(ymd(2026, 9, 1))),
-        ("Le projet est reporté à l'année prochaine.", Some(ymd(2027, 1, 1))),
-        ("Please hold off for now, we'll be in touch in the new year.", Some(ymd(2027, 1, 5))),
+        (
+            "Please postpone the project until after the summer.",
+            Some(ymd(2026, 9, 1)),
+        ),
+        (
+            "Le projet est reporté à l'année prochaine.",
+            Some(ymd(2027, 1, 1)),
+        ),
+        (
+            "Please hold off for now, we'll be in touch in the new year.",
+            Some(ymd(2027, 1, 5)),
+        ),
         ("Nous préférons attendre la rentrée.", Some(ymd(2026, 9, 1))),
-        ("We zetten het project on hold tot na de bouwvak.", Some(ymd(2026, 9, 1))),
-        ("Laten we het na Pasen weer oppakken.", Some(ymd(2026, 4, 6))),
+        (
+            "We zetten het project on hold tot na de bouwvak.",
+            Some(ymd(2026, 9, 1)),
+        ),
+        (
+            "Laten we het na Pasen weer oppakken.",
+            Some(ymd(2026, 4, 6)),
+        ),
     ]);
 }
 
@@ -338,18 +402,16 @@ fn pauses_and_their_dates() {
 
 #[test]
 fn keep_open_evidence() {
-    assert_open(
-        &[
-            "Je ne suis pas tout à fait d'accord sur le poste main d'œuvre, 2 jours ça me paraît beaucoup.",
-            "Je vous valide le mardi 3 mars à 14h.",
-            "Still waiting on sign-off from finance, should have an answer next week.",
-            "I'll take it to the partners' meeting next Thursday.",
-            "We haven't decided yet.",
-            "I'll sign it next week.",
-            "Une question avant de signer : les réglettes sont bien gradables ?",
-            "Does the price include the dimmers?",
-        ],
-    );
+    assert_open(&[
+        "Je ne suis pas tout à fait d'accord sur le poste main d'œuvre, 2 jours ça me paraît beaucoup.",
+        "Je vous valide le mardi 3 mars à 14h.",
+        "Still waiting on sign-off from finance, should have an answer next week.",
+        "I'll take it to the partners' meeting next Thursday.",
+        "We haven't decided yet.",
+        "I'll sign it next week.",
+        "Une question avant de signer : les réglettes sont bien gradables ?",
+        "Does the price include the dimmers?",
+    ]);
 }
 
 #[test]
@@ -833,17 +895,15 @@ fn more_everyday_phrasings() {
             "Hemos decidido no seguir adelante con la obra.",
         ],
     );
-    assert_open(
-        &[
-            "On valide le mardi 3 mars.",
-            "Thanks for the quote, we will review it internally and get back to you.",
-            "Thanks, I'll forward it to our managing director.",
-            "Merci, je reviens vers vous après lecture.",
-            "Können Sie uns die Preise auch ohne Montage nennen?",
-            "Wij hebben uw offerte goed ontvangen en bekijken die intern.",
-            "Ricevuto, grazie: la valutiamo con l'ufficio tecnico.",
-        ],
-    );
+    assert_open(&[
+        "On valide le mardi 3 mars.",
+        "Thanks for the quote, we will review it internally and get back to you.",
+        "Thanks, I'll forward it to our managing director.",
+        "Merci, je reviens vers vous après lecture.",
+        "Können Sie uns die Preise auch ohne Montage nennen?",
+        "Wij hebben uw offerte goed ontvangen en bekijken die intern.",
+        "Ricevuto, grazie: la valutiamo con l'ufficio tecnico.",
+    ]);
     assert_eq!(
         customer("Devis bien reçu, merci. Je le transmets à la direction."),
         None

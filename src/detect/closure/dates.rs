@@ -378,9 +378,17 @@ fn r_september(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
 /// winter 1 December (the next one to come).
 fn r_season(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let w = cap(c, "s")?;
-    let month = if ["print", "spring", "fruhling", "fruhjahr", "primavera", "voorjaar", "lente"]
-        .iter()
-        .any(|k| w.starts_with(k))
+    let month = if [
+        "print",
+        "spring",
+        "fruhling",
+        "fruhjahr",
+        "primavera",
+        "voorjaar",
+        "lente",
+    ]
+    .iter()
+    .any(|k| w.starts_with(k))
     {
         3
     } else if ["ete", "summer", "sommer", "verano", "estate"]
@@ -388,9 +396,11 @@ fn r_season(c: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
         .any(|k| w.starts_with(k))
     {
         6
-    } else if ["autom", "autumn", "fall", "herbst", "otono", "autunno", "najaar", "herfst"]
-        .iter()
-        .any(|k| w.starts_with(k))
+    } else if [
+        "autom", "autumn", "fall", "herbst", "otono", "autunno", "najaar", "herfst",
+    ]
+    .iter()
+    .any(|k| w.starts_with(k))
     {
         9
     } else {
@@ -545,7 +555,11 @@ fn easter(year: i32) -> Option<NaiveDate> {
 fn r_easter(_: &Captures<'_>, x: &Ctx<'_>) -> Option<NaiveDate> {
     let monday = |y| easter(y).and_then(|d| d.checked_add_days(Days::new(1)));
     let this = monday(x.today.year())?;
-    if this > x.today { Some(this) } else { monday(x.today.year() + 1) }
+    if this > x.today {
+        Some(this)
+    } else {
+        monday(x.today.year() + 1)
+    }
 }
 
 /// "next quarter": the first day of the quarter after today's.

@@ -85,7 +85,16 @@ pub(super) fn sentence_features(doc: &Doc<'_>, i: usize, today: NaiveDate, out: 
             all |= r;
             k += len.max(1);
         }
-        for role in [Role::Regret, Role::Good, Role::Relay, Role::Neg, Role::Decide, Role::Pause, Role::Stop, Role::Other] {
+        for role in [
+            Role::Regret,
+            Role::Good,
+            Role::Relay,
+            Role::Neg,
+            Role::Decide,
+            Role::Pause,
+            Role::Stop,
+            Role::Other,
+        ] {
             if all & role.bit() != 0 {
                 out.push(hash(&["pv", role.name()]));
             }

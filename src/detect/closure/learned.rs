@@ -15,10 +15,10 @@ use super::Decision;
 use super::dates;
 use super::features::sentence_features;
 use super::lexicon::{LEXICON, Role};
-use super::tokens::words_with_spans;
 use super::model::{K, Model};
 use super::rules::Candidate;
 use super::text::Doc;
+use super::tokens::words_with_spans;
 
 /// The shipped model, trained by `cargo run --release --example train-closure`.
 static SHIPPED_BYTES: &[u8] = include_bytes!("../../../data/model/closure.model");
@@ -129,7 +129,13 @@ fn nearest_pause_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     let distance = |f: &dates::Found| {
         anchors
             .iter()
-            .map(|&a| if a < f.start { f.start - a } else { a.saturating_sub(f.end) })
+            .map(|&a| {
+                if a < f.start {
+                    f.start - a
+                } else {
+                    a.saturating_sub(f.end)
+                }
+            })
             .min()
             .unwrap_or(0)
     };

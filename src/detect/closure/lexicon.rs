@@ -200,12 +200,14 @@ impl Lexicon {
             let mut keys: Vec<_> = file.roles.into_iter().collect();
             keys.sort();
             for (key, entries) in keys {
-                let role = ROLES.iter().find(|r| r.name() == key).copied().ok_or_else(|| {
-                    LexiconError::UnknownRole {
+                let role = ROLES
+                    .iter()
+                    .find(|r| r.name() == key)
+                    .copied()
+                    .ok_or_else(|| LexiconError::UnknownRole {
                         lang: lang.to_string(),
                         role: key.clone(),
-                    }
-                })?;
+                    })?;
                 for e in entries {
                     lex.add(&e, role.bit());
                 }

@@ -36,7 +36,11 @@ pub struct Model {
 
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let nonzero = self.w.chunks(K).filter(|r| r.iter().any(|x| *x != 0.0)).count();
+        let nonzero = self
+            .w
+            .chunks(K)
+            .filter(|r| r.iter().any(|x| *x != 0.0))
+            .count();
         write!(f, "Model({nonzero} nonzero rows)")
     }
 }
@@ -176,7 +180,9 @@ impl Model {
 
     /// Reads a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        let body = bytes.strip_prefix(MAGIC.as_slice()).ok_or(ModelError::Header)?;
+        let body = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or(ModelError::Header)?;
         let mut raw = Vec::new();
         flate2::read::DeflateDecoder::new(body)
             .take(64 << 20)
@@ -189,7 +195,9 @@ impl Model {
                 .ok_or_else(|| ModelError::Corrupt("truncated".into()))
         };
         if u32_at(0)? as usize != BUCKETS || u32_at(4)? as usize != K {
-            return Err(ModelError::Corrupt("built for another feature layout".into()));
+            return Err(ModelError::Corrupt(
+                "built for another feature layout".into(),
+            ));
         }
         let scale = f32::from_bits(u32_at(8)?);
         let mut model = Model::default();

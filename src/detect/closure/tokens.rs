@@ -49,10 +49,19 @@ mod tests {
 
     #[test]
     fn elisions_and_contractions_are_words() {
-        assert_eq!(split_words("l'offre n'est pas"), ["l'", "offre", "n'", "est", "pas"]);
-        assert_eq!(split_words("we don't, can't"), ["we", "do", "n't", "ca", "n't"]);
+        assert_eq!(
+            split_words("l'offre n'est pas"),
+            ["l'", "offre", "n'", "est", "pas"]
+        );
+        assert_eq!(
+            split_words("we don't, can't"),
+            ["we", "do", "n't", "ca", "n't"]
+        );
         assert_eq!(split_words("n't"), ["n't"]);
-        assert_eq!(split_words("go-ahead: q3/2026"), ["go", "ahead", "q3", "2026"]);
+        assert_eq!(
+            split_words("go-ahead: q3/2026"),
+            ["go", "ahead", "q3", "2026"]
+        );
         assert_eq!(split_words("un'altra"), ["un'", "altra"]);
     }
 }

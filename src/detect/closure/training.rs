@@ -103,9 +103,9 @@ pub fn class_of(label: &str) -> Option<usize> {
 
 /// Whether an item belongs to the held-out fifth (by a hash of its id, stable across runs).
 pub fn is_held_out(id: &str) -> bool {
-    let h = id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     h % 5 == 0
 }
 
@@ -252,8 +252,20 @@ pub fn grade(items: &[Item], model: &Model) -> Grade {
 impl std::fmt::Display for Grade {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let share = |c: usize, t: usize| c as f64 / t.max(1) as f64;
-        write!(f, "state {:.3} ({}/{})", self.accuracy(), self.correct, self.items)?;
-        write!(f, "  revisit {:.3} ({}/{})", share(self.revisit.0, self.revisit.1), self.revisit.0, self.revisit.1)?;
+        write!(
+            f,
+            "state {:.3} ({}/{})",
+            self.accuracy(),
+            self.correct,
+            self.items
+        )?;
+        write!(
+            f,
+            "  revisit {:.3} ({}/{})",
+            share(self.revisit.0, self.revisit.1),
+            self.revisit.0,
+            self.revisit.1
+        )?;
         writeln!(f)?;
         for (k, c, t) in &self.by_lang {
             write!(f, "  {k} {:.3}", share(*c, *t))?;
@@ -281,7 +293,9 @@ pub fn held_out_report(items: &[Item], errors: bool) -> String {
     if errors {
         for it in &test {
             let (got, revisit, ev) = predict(it, &model);
-            let date_ok = it.revisit_on.is_none_or(|w| revisit.is_some_and(|d| (d - w).num_days().abs() <= 3));
+            let date_ok = it
+                .revisit_on
+                .is_none_or(|w| revisit.is_some_and(|d| (d - w).num_days().abs() <= 3));
             if got != it.label || !date_ok {
                 out.push_str(&format!(
                     "{} want {} {:?} got {} {:?} | {}\n    evidence: {}\n",
@@ -332,7 +346,12 @@ pub fn feedback_example(
                 }
             }
             Pointed::MostLikely => {
-                let words = doc.folded.get(span.0..span.1).unwrap_or("").split_whitespace().count();
+                let words = doc
+                    .folded
+                    .get(span.0..span.1)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .count();
                 let p = base.probs(&feats)[class];
                 if words >= 4 && best.as_ref().is_none_or(|(bp, _)| p > *bp) {
                     best = Some((p, feats));
