@@ -31,9 +31,10 @@ fn main() -> anyhow::Result<()> {
     } else {
         std::fs::write(&path, &bytes)?;
         println!(
-            "wrote {} ({} bytes) from {} items",
+            "wrote {} ({} bytes, temperature {}) from {} items",
             path.display(),
             bytes.len(),
+            model.temperature(),
             items.len()
         );
     }

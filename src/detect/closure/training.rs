@@ -147,9 +147,16 @@ pub fn sentences_of(item: &Item) -> Vec<Example> {
 }
 
 /// Trains a model on these items (the shipped model is trained on all of `data/closure`).
+///
+/// The temperature is fitted on the held-out fifth by a model trained on the other four, then
+/// set on the model trained on everything.
 pub fn train_items(items: &[Item]) -> Model {
+    let (test, train): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| is_held_out(&i.id));
+    let part: Vec<Example> = train.iter().flat_map(|i| sentences_of(i)).collect();
+    let check: Vec<Example> = test.iter().flat_map(|i| sentences_of(i)).collect();
+    let t = Model::train(&part, config(), None).fit_temperature(&check);
     let examples: Vec<Example> = items.iter().flat_map(sentences_of).collect();
-    Model::train(&examples, config(), None)
+    Model::train(&examples, config(), None).with_temperature(t)
 }
 
 /// The training settings ([`TrainConfig::default`]; `DEALWATCH_TRAIN=epochs,rate,l2` overrides
