@@ -27,221 +27,39 @@ struct Ctx<'h> {
 
 type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<NaiveDate>;
 
-const MONTHS: &[(&str, u32)] = &[
-    ("janvier", 1),
-    ("januari", 1),
-    ("februari", 2),
-    ("feber", 2),
-    ("maart", 3),
-    ("mei", 5),
-    ("augustus", 8),
-    ("january", 1),
-    ("januar", 1),
-    ("janner", 1),
-    ("enero", 1),
-    ("gennaio", 1),
-    ("janv", 1),
-    ("jan", 1),
-    ("fevrier", 2),
-    ("february", 2),
-    ("februar", 2),
-    ("febrero", 2),
-    ("febbraio", 2),
-    ("fevr", 2),
-    ("fev", 2),
-    ("feb", 2),
-    ("mars", 3),
-    ("march", 3),
-    ("marz", 3),
-    ("marzo", 3),
-    ("mrz", 3),
-    ("mar", 3),
-    ("avril", 4),
-    ("april", 4),
-    ("abril", 4),
-    ("aprile", 4),
-    ("avr", 4),
-    ("apr", 4),
-    ("mai", 5),
-    ("may", 5),
-    ("mayo", 5),
-    ("maggio", 5),
-    ("juin", 6),
-    ("june", 6),
-    ("juni", 6),
-    ("junio", 6),
-    ("giugno", 6),
-    ("jun", 6),
-    ("juillet", 7),
-    ("july", 7),
-    ("juli", 7),
-    ("julio", 7),
-    ("luglio", 7),
-    ("juil", 7),
-    ("jul", 7),
-    ("aout", 8),
-    ("august", 8),
-    ("agosto", 8),
-    ("aug", 8),
-    ("septembre", 9),
-    ("september", 9),
-    ("septiembre", 9),
-    ("setiembre", 9),
-    ("settembre", 9),
-    ("sept", 9),
-    ("sep", 9),
-    ("octobre", 10),
-    ("october", 10),
-    ("oktober", 10),
-    ("octubre", 10),
-    ("ottobre", 10),
-    ("oct", 10),
-    ("okt", 10),
-    ("novembre", 11),
-    ("november", 11),
-    ("noviembre", 11),
-    ("nov", 11),
-    ("decembre", 12),
-    ("december", 12),
-    ("dezember", 12),
-    ("diciembre", 12),
-    ("dicembre", 12),
-    ("dec", 12),
-    ("dez", 12),
-];
-
-const WEEKDAYS: &[(&str, Weekday)] = &[
-    ("lundi", Weekday::Mon),
-    ("maandag", Weekday::Mon),
-    ("dinsdag", Weekday::Tue),
-    ("woensdag", Weekday::Wed),
-    ("donderdag", Weekday::Thu),
-    ("vrijdag", Weekday::Fri),
-    ("zaterdag", Weekday::Sat),
-    ("zondag", Weekday::Sun),
-    ("monday", Weekday::Mon),
-    ("montag", Weekday::Mon),
-    ("lunes", Weekday::Mon),
-    ("lunedi", Weekday::Mon),
-    ("mardi", Weekday::Tue),
-    ("tuesday", Weekday::Tue),
-    ("dienstag", Weekday::Tue),
-    ("martes", Weekday::Tue),
-    ("martedi", Weekday::Tue),
-    ("mercredi", Weekday::Wed),
-    ("wednesday", Weekday::Wed),
-    ("mittwoch", Weekday::Wed),
-    ("miercoles", Weekday::Wed),
-    ("mercoledi", Weekday::Wed),
-    ("jeudi", Weekday::Thu),
-    ("thursday", Weekday::Thu),
-    ("donnerstag", Weekday::Thu),
-    ("jueves", Weekday::Thu),
-    ("giovedi", Weekday::Thu),
-    ("vendredi", Weekday::Fri),
-    ("friday", Weekday::Fri),
-    ("freitag", Weekday::Fri),
-    ("viernes", Weekday::Fri),
-    ("venerdi", Weekday::Fri),
-    ("samedi", Weekday::Sat),
-    ("saturday", Weekday::Sat),
-    ("samstag", Weekday::Sat),
-    ("sonnabend", Weekday::Sat),
-    ("sabado", Weekday::Sat),
-    ("sabato", Weekday::Sat),
-    ("dimanche", Weekday::Sun),
-    ("sunday", Weekday::Sun),
-    ("sonntag", Weekday::Sun),
-    ("domingo", Weekday::Sun),
-    ("domenica", Weekday::Sun),
-];
-
-const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("a couple of", 2),
-    ("couple of", 2),
-    ("a", 1),
-    ("an", 1),
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("eight", 8),
-    ("ten", 10),
-    ("twelve", 12),
-    ("fifteen", 15),
-    ("un", 1),
-    ("une", 1),
-    ("deux", 2),
-    ("trois", 3),
-    ("quatre", 4),
-    ("cinq", 5),
-    ("huit", 8),
-    ("dix", 10),
-    ("quinze", 15),
-    ("ein", 1),
-    ("eine", 1),
-    ("einer", 1),
-    ("einem", 1),
-    ("zwei", 2),
-    ("drei", 3),
-    ("vier", 4),
-    ("funf", 5),
-    ("sechs", 6),
-    ("acht", 8),
-    ("zehn", 10),
-    ("uno", 1),
-    ("una", 1),
-    ("dos", 2),
-    ("tres", 3),
-    ("cuatro", 4),
-    ("quince", 15),
-    ("due", 2),
-    ("sei", 6),
-    ("otto", 8),
-    ("dieci", 10),
-    ("seis", 6),
-    ("ocho", 8),
-    ("diez", 10),
-    ("een", 1),
-    ("twee", 2),
-    ("drie", 3),
-    ("vijf", 5),
-    ("zes", 6),
-    ("tien", 10),
-    ("twaalf", 12),
-    ("cinque", 5),
-    ("cinco", 5),
-    ("tre", 3),
-    ("quattro", 4),
-    ("quindici", 15),
-];
-
-fn alternation(words: impl Iterator<Item = &'static str>) -> String {
-    let mut v: Vec<&str> = words.collect();
+fn alternation<'w>(words: impl Iterator<Item = &'w str>) -> String {
+    let mut v: Vec<String> = words.map(regex::escape).collect();
     v.sort_by_key(|w| std::cmp::Reverse(w.len()));
     v.join("|")
 }
 
 /// The month-name alternation used in the patterns.
-static MON: LazyLock<String> = LazyLock::new(|| alternation(MONTHS.iter().map(|m| m.0)));
-static WD: LazyLock<String> = LazyLock::new(|| alternation(WEEKDAYS.iter().map(|w| w.0)));
-static NUM: LazyLock<String> = LazyLock::new(|| alternation(NUMBER_WORDS.iter().map(|w| w.0)));
+/// The calendar words of every language, from the lexicon files (`[time]`).
+fn time() -> &'static super::lexicon::TimeWords {
+    &super::lexicon::LEXICON.time
+}
+
+static MON: LazyLock<String> =
+    LazyLock::new(|| alternation(time().months.iter().map(|m| m.0.as_str())));
+static WD: LazyLock<String> =
+    LazyLock::new(|| alternation(time().weekdays.iter().map(|w| w.0.as_str())));
+static NUM: LazyLock<String> =
+    LazyLock::new(|| alternation(time().numbers.iter().map(|w| w.0.as_str())));
 
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.');
-    MONTHS.iter().find(|m| m.0 == s).map(|m| m.1)
+    time().months.iter().find(|m| m.0 == s).map(|m| m.1)
 }
 
 fn weekday(s: &str) -> Option<Weekday> {
-    WEEKDAYS.iter().find(|w| w.0 == s).map(|w| w.1)
+    let n = time().weekdays.iter().find(|w| w.0 == s)?.1;
+    Weekday::try_from(u8::try_from(n.checked_sub(1)?).ok()?).ok()
 }
 
 fn number(s: &str) -> Option<u32> {
     s.parse()
         .ok()
-        .or_else(|| NUMBER_WORDS.iter().find(|w| w.0 == s).map(|w| w.1))
+        .or_else(|| time().numbers.iter().find(|w| w.0 == s).map(|w| w.1))
 }
 
 /// Last day of a month.

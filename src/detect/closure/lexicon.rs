@@ -134,6 +134,30 @@ pub(super) const FILES: [(&str, &str); 6] = [
 #[serde(deny_unknown_fields)]
 struct File {
     roles: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    time: TimeFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TimeFile {
+    #[serde(default)]
+    months: std::collections::BTreeMap<String, u32>,
+    #[serde(default)]
+    weekdays: std::collections::BTreeMap<String, u32>,
+    #[serde(default)]
+    numbers: std::collections::BTreeMap<String, u32>,
+}
+
+/// The calendar words of every language, folded: (word, value) pairs.
+#[derive(Debug, Default)]
+pub(super) struct TimeWords {
+    /// Month names and abbreviations → 1..=12.
+    pub months: Vec<(String, u32)>,
+    /// Weekday names → 1 (Monday) ..= 7.
+    pub weekdays: Vec<(String, u32)>,
+    /// Number words ("three", "drei", "a couple of") → value.
+    pub numbers: Vec<(String, u32)>,
 }
 
 /// One token of an entry: a whole word, or a prefix (`bestell*`).
@@ -161,6 +185,8 @@ pub(super) struct Lexicon {
     prefixes: HashMap<String, Vec<(String, Roles)>>,
     /// Units of several tokens, by the first token's first three bytes.
     units: HashMap<String, Vec<(Vec<Pat>, Roles)>>,
+    /// The calendar words the date resolver reads.
+    pub time: TimeWords,
 }
 
 /// A lexicon entry that cannot be used, with the file it came from.
@@ -173,6 +199,18 @@ pub enum LexiconError {
         lang: String,
         /// What the parser said.
         msg: String,
+    },
+    /// A calendar word with a value out of its range.
+    #[error("lexicon {lang}: {kind} `{word}` = {value} is out of range")]
+    BadValue {
+        /// The language file.
+        lang: String,
+        /// `months`, `weekdays` or `numbers`.
+        kind: &'static str,
+        /// The word.
+        word: String,
+        /// Its value.
+        value: u32,
     },
     /// A role key that the detector does not know.
     #[error("lexicon {lang}: unknown role `{role}`")]
@@ -197,6 +235,37 @@ impl Lexicon {
                 lang: lang.to_string(),
                 msg: e.message().to_string(),
             })?;
+            let tables = [
+                ("months", &file.time.months, 1..=12, &mut lex.time.months),
+                (
+                    "weekdays",
+                    &file.time.weekdays,
+                    1..=7,
+                    &mut lex.time.weekdays,
+                ),
+                (
+                    "numbers",
+                    &file.time.numbers,
+                    1..=999,
+                    &mut lex.time.numbers,
+                ),
+            ];
+            for (kind, words, range, dst) in tables {
+                for (word, &value) in words {
+                    if !range.contains(&value) {
+                        return Err(LexiconError::BadValue {
+                            lang: lang.to_string(),
+                            kind,
+                            word: word.clone(),
+                            value,
+                        });
+                    }
+                    let folded = super::text::fold(word).trim().to_string();
+                    if !dst.iter().any(|(w, _)| *w == folded) {
+                        dst.push((folded, value));
+                    }
+                }
+            }
             let mut keys: Vec<_> = file.roles.into_iter().collect();
             keys.sort();
             for (key, entries) in keys {
