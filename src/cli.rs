@@ -101,6 +101,31 @@ pub enum Command {
         /// Opportunity id.
         id: i64,
     },
+    /// Link a message to a deal by hand (its later replies follow it); MESSAGE is the number
+    /// `show` prints (#12) or the Message-ID.
+    Link {
+        /// The message: its number or Message-ID.
+        message: String,
+        /// The deal it belongs to.
+        deal: i64,
+    },
+    /// Take a message out of its deal: it belongs to no deal, now and when it arrives again.
+    Unlink {
+        /// The message: its number or Message-ID.
+        message: String,
+    },
+    /// Merge two deals: every message of the second joins the first, and the second is gone.
+    Merge {
+        /// The deal that stays.
+        into: i64,
+        /// The deal merged into it.
+        from: i64,
+    },
+    /// Split a message (and the later messages answering it) into a deal of its own.
+    Split {
+        /// The message: its number or Message-ID.
+        message: String,
+    },
     /// Grade the detector on a labeled mailbox (labels.json + mail/), as a user would before
     /// trusting it.
     Eval {
@@ -325,6 +350,10 @@ pub fn run(cli: Cli) -> Result<()> {
         } => runtime.block_on(decide::close(&ctx, id, state, reason, competitor)),
         Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until)),
         Command::Reopen { id } => runtime.block_on(decide::reopen(&ctx, id)),
+        Command::Link { message, deal } => links::link(&ctx, &message, deal),
+        Command::Unlink { message } => links::unlink(&ctx, &message),
+        Command::Merge { into, from } => links::merge(&ctx, into, from),
+        Command::Split { message } => links::split(&ctx, &message),
         Command::Meetings { ics, json } => meetings::list(&ctx, ics, json),
         Command::Schedule { id, at } => {
             runtime.block_on(meetings::schedule(&ctx, id, at.as_deref()))
@@ -340,6 +369,7 @@ pub fn run(cli: Cli) -> Result<()> {
 pub mod decide;
 pub mod digest;
 pub mod eval;
+pub mod links;
 pub mod meetings;
 
 /// Scans a Maildir or mbox into the database.

@@ -92,6 +92,17 @@ pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
         (Some(_), false) => Direction::Inbound,
     };
     let auto = auto::classify(mail, direction);
+    // A colleague forwarding an outside party's mail to us passes on that party's words: the
+    // forward is read as the party's message (a colleague forwarding the customer's "go" is the
+    // customer's "go").
+    let carried = (direction == Direction::Internal && auto == AutoKind::None)
+        .then(|| carried_sender(mail, identity))
+        .flatten();
+    let direction = if carried.is_some() {
+        Direction::Inbound
+    } else {
+        direction
+    };
     let mut contacts: Vec<String> = mail
         .from
         .iter()
@@ -100,10 +111,17 @@ pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
         .map(|a| a.email.clone())
         .collect();
     contacts.dedup();
+    if let Some(c) = &carried
+        && !contacts.contains(&c.email)
+    {
+        contacts.push(c.email.clone());
+    }
     let mut facts = Facts {
         direction,
         auto,
-        counterpart: counterpart(mail, direction, &outside),
+        counterpart: carried
+            .clone()
+            .or_else(|| counterpart(mail, direction, &outside)),
         org: None,
         contacts,
         refs: Vec::new(),
@@ -120,6 +138,9 @@ pub fn detect(mail: &Mail, identity: &Identity, free_mail: &[String]) -> Facts {
     facts.refs = references(mail, direction);
     match direction {
         Direction::Outbound if auto == AutoKind::None => outbound(mail, &mut facts),
+        Direction::Inbound if carried.is_some() => {
+            facts.rfq = mail.forwarded.as_deref().and_then(quote::asks_for_quote);
+        }
         Direction::Inbound => inbound(mail, &mut facts),
         Direction::Internal => internal(mail, identity, &mut facts),
         _ => {}
@@ -166,6 +187,9 @@ fn references(mail: &Mail, direction: Direction) -> Vec<String> {
     if let Some(f) = &mail.forwarded {
         add(f);
     }
+    if let Some(s) = &mail.forwarded_subject {
+        add(s);
+    }
     for a in &mail.attachments {
         add(&a.name);
         if direction == Direction::Outbound
@@ -177,6 +201,7 @@ fn references(mail: &Mail, direction: Direction) -> Vec<String> {
     for extra in quote::po_numbers(&mail.new_text)
         .into_iter()
         .chain(subject_refs(&mail.subject))
+        .chain(mail.forwarded_subject.iter().flat_map(|s| subject_refs(s)))
         .chain(labelled_refs(&mail.subject))
         .chain(labelled_refs(&mail.new_text))
     {
@@ -343,6 +368,18 @@ fn inbound(mail: &Mail, facts: &mut Facts) {
     }
 }
 
+/// The outside sender of the message a colleague forwards, when its header block names one
+/// (not us, not a no-reply robot).
+fn carried_sender(mail: &Mail, identity: &Identity) -> Option<Address> {
+    let email = mail.forwarded_from.as_deref()?;
+    (mail.forwarded.is_some() && !identity.is_ours(email) && !auto::is_noreply(email)).then(|| {
+        Address {
+            name: None,
+            email: email.to_string(),
+        }
+    })
+}
+
 /// An internal forward of a customer's request (a web form, a mail sent to a shared address).
 fn internal(mail: &Mail, identity: &Identity, facts: &mut Facts) {
     let Some(fwd) = &mail.forwarded else { return };
@@ -413,11 +450,10 @@ pub fn closure_of(m: &Linked<'_>, model: Option<&closure::Model>) -> Option<Clos
                 .filter(|s| !m.opens_deal || s.decision == closure::Decision::KeepOpen)
         }
         ("inbound", "notice") => {
-            closure::detect_closure(&input(Author::Notice, m.text)).or_else(|| {
-                (!quote::po_numbers(m.text).is_empty())
-                    .then(|| closure::detect_closure_with(&input(Author::Customer, m.text), model))
-                    .flatten()
-            })
+            // A notice the rules do not know (a portal's award, an ERP's order) is read like a
+            // customer's words: it reports the customer's decision in plain language.
+            closure::detect_closure(&input(Author::Notice, m.text))
+                .or_else(|| closure::detect_closure_with(&input(Author::Customer, m.text), model))
         }
         _ => None,
     }

@@ -89,6 +89,10 @@ pub struct Mail {
     pub new_text: String,
     /// The text of a forwarded message included inline, if any.
     pub forwarded: Option<String>,
+    /// The forwarded message's sender address (lowercased), when its headers name it.
+    pub forwarded_from: Option<String>,
+    /// The forwarded message's subject, when its headers name it.
+    pub forwarded_subject: Option<String>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
     /// Headers that mark automatic mail.

@@ -7,6 +7,7 @@
 //! (someone else got the order) and `vanished` (nobody did: no decision, dropped, no budget,
 //! silence).
 
+pub mod correct;
 pub mod link;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

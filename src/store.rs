@@ -5,6 +5,8 @@
 
 pub mod calendar;
 pub mod digest;
+mod links;
+pub use links::Correction;
 pub mod migrations;
 
 use std::path::Path;
@@ -34,6 +36,9 @@ pub enum StoreError {
     /// No such opportunity.
     #[error("no opportunity with id {0}")]
     NoSuchOpportunity(i64),
+    /// No such message.
+    #[error("no stored message {0} (give its number from `dealwatch show`, or its Message-ID)")]
+    NoSuchMessage(String),
 }
 
 /// Shorthand for store results.
@@ -900,10 +905,20 @@ impl Linker<'_> {
 
     /// Creates an opportunity.
     pub fn create(&self, o: &NewOpportunity) -> Result<i64> {
+        // Ids are never reused: a deal merged away leaves its number behind (see `merge_into`).
         self.tx.execute(
-            "INSERT INTO opportunities (title, customer, subject_norm, created_from, anchor_message, \
-             first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![o.title, o.customer, o.subject_norm, o.created_from, o.anchor_message, o.first_seen],
+            "INSERT INTO opportunities (id, title, customer, subject_norm, created_from, \
+             anchor_message, first_seen) VALUES (1 + MAX(COALESCE((SELECT MAX(id) FROM \
+             opportunities), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM settings \
+             WHERE key = 'last_deleted_opportunity'), 0)), ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                o.title,
+                o.customer,
+                o.subject_norm,
+                o.created_from,
+                o.anchor_message,
+                o.first_seen
+            ],
         )?;
         Ok(self.tx.last_insert_rowid())
     }

@@ -14,6 +14,8 @@
 //! > expect 1 proposal open      (the proposal's state)
 //! > expect 1 revisit 2026-09-01 (the proposal's or the recorded revisit date)
 //! > expect count 2              (number of opportunities)
+//! > expect 1 messages <a@x> <b@y> (exactly these messages, in any order, are linked to 1)
+//! > expect unlinked <a@x>       (the message is linked to no opportunity)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -109,6 +111,29 @@ impl World {
                 let o = self.opportunity(id, ctx);
                 assert_eq!(o["proposal"]["state"], *st, "{ctx}: {o:#}");
             }
+            [id, "messages", ids @ ..] => {
+                let o = self.opportunity(id, ctx);
+                let mut got: Vec<String> = o["message_ids"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut want: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "{ctx}: {o:#}");
+            }
+            ["unlinked", msgid] => {
+                let holder = self.opportunities().into_iter().find(|o| {
+                    o["message_ids"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|v| v == *msgid))
+                });
+                assert!(holder.is_none(), "{ctx}: {msgid} linked to {holder:#?}");
+            }
             [id, "no-proposal"] => {
                 let o = self.opportunity(id, ctx);
                 assert!(o["proposal"].is_null(), "{ctx}: {o:#}");
@@ -203,8 +228,11 @@ fn scenarios() {
         .filter(|p| p.extension().is_some_and(|e| e == "scn"))
         .collect();
     files.sort();
+    // While working on one scenario: `SCENARIO=link_ cargo test --test scenarios`.
+    let only = std::env::var("SCENARIO").unwrap_or_default();
+    files.retain(|f| f.to_string_lossy().contains(&only));
     assert!(
-        files.len() >= 4,
+        files.len() >= 4 || !only.is_empty(),
         "scenario files missing in {}",
         dir.display()
     );

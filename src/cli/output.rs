@@ -270,6 +270,12 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
             kind,
             cut(&m.subject, 60)
         );
+        println!(
+            "        message #{} <{}>, linked: {}",
+            m.id,
+            m.message_id,
+            m.link_reason.as_deref().unwrap_or("-")
+        );
         let text = m.new_text.unwrap_or_default();
         for line in text.lines().filter(|l| !l.trim().is_empty()).take(3) {
             println!("        {}", cut(line.trim(), 100));

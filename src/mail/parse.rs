@@ -344,6 +344,12 @@ fn read_attachments(
         {
             let seg = split_quoted(&strip_controls(&t));
             mail.forwarded = Some(seg.new_text);
+            mail.forwarded_from = inner
+                .from()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .map(|a| a.to_lowercase());
+            mail.forwarded_subject = inner.subject().map(str::to_string);
         }
         mail.attachments.push(att);
     }
@@ -398,6 +404,8 @@ fn read_text(msg: &mail_parser::Message<'_>, mail: &mut Mail) {
     mail.new_text = seg.new_text;
     if seg.forwarded.is_some() {
         mail.forwarded = seg.forwarded;
+        mail.forwarded_from = seg.forwarded_from;
+        mail.forwarded_subject = seg.forwarded_subject;
     }
     mail.text = text;
 }

@@ -33,6 +33,8 @@ regexes! {
     ORIGINAL_SEP = r"(?i)^-{2,}\s*(?:original message|message d'origine|message d’origine|ursprüngliche nachricht|originalnachricht|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}$";
     /// First line of an Outlook-style header block.
     FROM_LINE = r"(?i)^\*{0,2}(?:from|de|von|da|van|fra|från)\*{0,2}\s*:\s*\S";
+    /// The subject line of such a block.
+    SUBJECT_LINE = r"(?i)^\*{0,2}(?:subject|objet|sujet|betreff|oggetto|asunto|onderwerp|assunto)\*{0,2}\s*:";
     /// Other header lines of such a block.
     HEADER_LINE = r"(?i)^\*{0,2}(?:sent|envoyé|gesendet|inviato|enviado(?: el)?|verzonden|date|datum|data|fecha|to|à|a|an|aan|para|cc|cci|bcc|subject|objet|sujet|pour|copie à|betreff|oggetto|asunto|onderwerp|assunto|reply-to|répondre à)\*{0,2}\s*:";
     /// Attribution line with a date: "Le ... a écrit :", "On ... wrote:", "Am ... schrieb ...:".
@@ -391,6 +393,10 @@ pub struct Segmented {
     pub new_text: String,
     /// Text of a forwarded message included in this one, without its headers, history and signature.
     pub forwarded: Option<String>,
+    /// The forwarded message's sender address (lowercased), from its header block.
+    pub forwarded_from: Option<String>,
+    /// The forwarded message's subject, from its header block.
+    pub forwarded_subject: Option<String>,
     /// Whether any quoted history was found and removed.
     pub had_quote: bool,
 }
@@ -616,8 +622,39 @@ fn join_clean(lines: &[&str]) -> String {
     out
 }
 
+/// A forwarded message read from the body: its text, and its sender and subject when its
+/// header block names them.
+struct Forward {
+    text: String,
+    from: Option<String>,
+    subject: Option<String>,
+}
+
+/// The address of a header line's value: inside `<…>`, else the word holding an `@`.
+fn address_in(value: &str) -> Option<String> {
+    let inner = value
+        .split_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map(|(a, _)| a)
+        .filter(|a| a.contains('@'));
+    let word = inner.or_else(|| value.split_whitespace().find(|w| w.contains('@')))?;
+    let email = word
+        .trim_matches(|c: char| {
+            !(c.is_alphanumeric() || c == '@' || c == '.' || c == '-' || c == '_' || c == '+')
+        })
+        .trim_start_matches("mailto:")
+        .to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    (!local.is_empty() && domain.contains('.')).then_some(email)
+}
+
+/// The value of a header-block line (`Objet : …` → `…`).
+fn header_value(line: &str) -> &str {
+    line.split_once(':').map_or("", |(_, v)| v).trim()
+}
+
 /// Extracts the forwarded message body: unquotes, drops its header block, history and signature.
-fn extract_forward(lines: &[&str], depth: u8) -> Option<String> {
+fn extract_forward(lines: &[&str], depth: u8) -> Option<Forward> {
     let quoted = lines
         .iter()
         .filter(|l| !l.trim().is_empty())
@@ -630,10 +667,16 @@ fn extract_forward(lines: &[&str], depth: u8) -> Option<String> {
     let refs: Vec<&str> = unquoted.iter().map(String::as_str).collect();
     let mut i = 0;
     let mut in_headers = false;
+    let (mut from, mut subject) = (None, None);
     while let Some(line) = refs.get(i) {
         let t = line.trim();
         let continuation = in_headers && line.starts_with([' ', '\t']) && !t.is_empty();
         if t.is_empty() || (FROM_LINE.is_match(t) || HEADER_LINE.is_match(t)) || continuation {
+            if FROM_LINE.is_match(t) && from.is_none() {
+                from = address_in(header_value(t));
+            } else if SUBJECT_LINE.is_match(t) && subject.is_none() {
+                subject = Some(header_value(t).to_string()).filter(|v| !v.is_empty());
+            }
             in_headers = !t.is_empty();
             i += 1;
         } else {
@@ -646,12 +689,19 @@ fn extract_forward(lines: &[&str], depth: u8) -> Option<String> {
     } else {
         let inner = segment(body, false, depth + 1);
         if inner.new_text.is_empty() {
+            // A forward of a forward: the innermost message is the one that speaks.
+            from = inner.forwarded_from.or(from);
+            subject = inner.forwarded_subject.or(subject);
             inner.forwarded.unwrap_or_default()
         } else {
             inner.new_text
         }
     };
-    (!text.is_empty()).then_some(text)
+    (!text.is_empty()).then_some(Forward {
+        text,
+        from,
+        subject,
+    })
 }
 
 /// Removes one level of "> " quoting.
@@ -679,7 +729,7 @@ fn segment(lines: &[&str], forward_subject: bool, depth: u8) -> Segmented {
         Some(b) if b.kind == Kind::Cut => find_boundary(lines, b.content, true),
         other => other,
     };
-    let mut forwarded = None;
+    let mut forwarded: Option<Forward> = None;
     if let Some(b) = history {
         let forward = b.kind == Kind::Forward
             || (b.kind == Kind::Reply
@@ -695,9 +745,15 @@ fn segment(lines: &[&str], forward_subject: bool, depth: u8) -> Segmented {
     if let Some(b) = first {
         had_quote |= forwarded.is_none() && lines[b.start..].iter().any(|l| is_quote(l));
     }
+    let (forwarded, forwarded_from, forwarded_subject) = match forwarded {
+        Some(f) => (Some(f.text), f.from, f.subject),
+        None => (None, None, None),
+    };
     Segmented {
         new_text,
         forwarded,
+        forwarded_from,
+        forwarded_subject,
         had_quote,
     }
 }

@@ -6,7 +6,7 @@
 //! subject with the same customer organisation. Quotes we send and customers' requests for a
 //! quote create opportunities. Messages are processed oldest first, so a reply follows its quote.
 
-use crate::store::{Linker, MessageRow, NewOpportunity, OpportunityRow, Result, Store};
+use crate::store::{Correction, Linker, MessageRow, NewOpportunity, OpportunityRow, Result, Store};
 
 /// How many pending messages are linked per transaction.
 const CHUNK: usize = 500;
@@ -58,7 +58,7 @@ enum Outcome {
 }
 
 /// Whether a message involves an outside party as a person or a decision-carrying system.
-fn is_external(m: &MessageRow) -> bool {
+pub(super) fn is_external(m: &MessageRow) -> bool {
     matches!(m.direction.as_str(), "inbound" | "outbound")
         && matches!(m.auto_kind.as_str(), "none" | "notice")
 }
@@ -75,29 +75,47 @@ fn subject_key(m: &MessageRow) -> Option<String> {
         .then(|| format!("{org}\u{1f}{subject}"))
 }
 
-fn thread_ids(m: &MessageRow) -> Vec<String> {
+pub(super) fn thread_ids(m: &MessageRow) -> Vec<String> {
     let mut ids = vec![m.key.clone()];
     ids.extend(m.parent_ids.iter().map(|p| p.to_lowercase()));
     ids
 }
 
 fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
+    match l.correction(&m.key)? {
+        Some(Correction::Link(opp)) if l.opportunity(opp).is_ok() => {
+            attach(l, m, opp, "linked by you")?;
+            return Ok(Outcome::Linked);
+        }
+        Some(Correction::Unlink) => return Ok(Outcome::Unlinked),
+        _ => {}
+    }
     if !may_thread(m) {
         return Ok(Outcome::Unlinked);
     }
-    if let Some(&opp) = l.opportunities_by_key("msgid", &thread_ids(m))?.first() {
-        attach(l, m, opp, "thread")?;
-        return Ok(Outcome::Linked);
+    for id in thread_ids(m) {
+        if let Some(&opp) = l
+            .opportunities_by_key("msgid", std::slice::from_ref(&id))?
+            .first()
+        {
+            let reason = if id == m.key {
+                "same Message-ID".to_string()
+            } else {
+                format!("thread headers: answers <{id}>")
+            };
+            attach(l, m, opp, &reason)?;
+            return Ok(Outcome::Linked);
+        }
     }
     if is_external(m) {
-        if let Some(opp) = by_reference(l, m)? {
-            attach(l, m, opp, "reference")?;
+        if let Some((opp, r)) = by_reference(l, m)? {
+            attach(l, m, opp, &format!("reference {r}"))?;
             return Ok(Outcome::Linked);
         }
         if let Some(key) = subject_key(m)
             && let Some(&opp) = l.opportunities_by_key("subject", &[key])?.first()
         {
-            attach(l, m, opp, "subject")?;
+            attach(l, m, opp, "same subject, same organisation")?;
             return Ok(Outcome::Linked);
         }
     }
@@ -129,6 +147,15 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         attach(l, m, opp, "similar subject")?;
         return Ok(Outcome::Linked);
     }
+    if m.direction == "inbound"
+        && m.auto_kind == "none"
+        && m.rfq.is_none()
+        && !answers_unplaced_thread(l, m)?
+        && let Some(opp) = only_live_deal_on_topic(l, m)?
+    {
+        attach(l, m, opp, "same organisation, one open deal on its topic")?;
+        return Ok(Outcome::Linked);
+    }
     create_if_anchor(l, m)
 }
 
@@ -154,56 +181,20 @@ fn is_reply(m: &MessageRow) -> bool {
     plain != m.subject_norm
 }
 
+/// Words that say nothing of what a subject is about (quote, request, reminder, pronouns…),
+/// one file of data for every language.
+static GENERIC: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/linking/generic_words.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+
 /// Words that say what a subject is about: no reply prefixes, references, numbers or the
 /// generic words of quoting.
 fn topic_words(subject_norm: &str) -> Vec<String> {
-    const GENERIC: &[&str] = &[
-        "devis",
-        "quote",
-        "quotation",
-        "offre",
-        "offer",
-        "proposal",
-        "proposition",
-        "angebot",
-        "demande",
-        "request",
-        "anfrage",
-        "pour",
-        "with",
-        "from",
-        "your",
-        "votre",
-        "notre",
-        "nous",
-        "vous",
-        "suite",
-        "follow",
-        "relance",
-        "reminder",
-        "question",
-        "questions",
-        "pricing",
-        "prix",
-        "price",
-        "commercial",
-        "commerciale",
-        "ihre",
-        "unser",
-        "unsere",
-        "fuer",
-        "für",
-        "über",
-        "avec",
-        "dans",
-        "sans",
-        "this",
-        "that",
-        "the",
-        "und",
-        "des",
-        "les",
-    ];
     let mut words: Vec<String> = subject_norm
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 4 && !w.chars().any(|c| c.is_ascii_digit()))
@@ -238,6 +229,50 @@ fn similar_open_opportunity(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64
     })
 }
 
+/// The customer's one live deal (open or on hold), when the message speaks of its topic: "about
+/// the WMS thing", a forward titled "afzuiging bakkerij" for the "afzuiginstallatie" quote. With
+/// two live deals, or none on the topic, nothing is guessed.
+fn only_live_deal_on_topic(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
+    let Some(org) = &m.org else { return Ok(None) };
+    let live: Vec<OpportunityRow> = l
+        .opportunities_of(org)?
+        .into_iter()
+        .filter(|o| matches!(o.state.as_str(), "open" | "on_hold"))
+        .collect();
+    let [deal] = live.as_slice() else {
+        return Ok(None);
+    };
+    let text = format!("{}\n{}", m.subject, m.new_text.as_deref().unwrap_or(""));
+    Ok(on_topic(&deal.title, &deal.subject_norm, &text).then_some(deal.id))
+}
+
+/// Whether a text names the topic of a deal's subject: one of its topic words, a word sharing
+/// its first six letters ("afzuiging" / "afzuiginstallatie"), or an acronym of its title
+/// ("SGA", "WMS").
+fn on_topic(title: &str, subject_norm: &str, text: &str) -> bool {
+    let topics = topic_words(subject_norm);
+    let acronyms: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            (2..=5).contains(&w.chars().count())
+                && w.chars().all(|c| c.is_uppercase())
+                && !GENERIC.contains(w.to_lowercase().as_str())
+        })
+        .collect();
+    let stem = |w: &str| w.chars().take(6).collect::<String>();
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        if acronyms.contains(&w) {
+            return true;
+        }
+        let w = w.to_lowercase();
+        w.chars().count() >= 4
+            && !GENERIC.contains(w.as_str())
+            && topics.iter().any(|t| {
+                *t == w || (t.chars().count() >= 6 && w.chars().count() >= 6 && stem(t) == stem(&w))
+            })
+    })
+}
+
 /// Earlier exchanges with the customer about the same thing (a request for a visit, technical
 /// questions) that preceded a quote sent in a new thread join the opportunity it creates.
 fn pull_earlier(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
@@ -255,13 +290,19 @@ fn pull_earlier(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
 /// An opportunity named by a reference the message carries: the customer's own mail, or an
 /// automated notice (e-signature, tender portal, ERP) that exists only to report on it. Our
 /// mail to someone else (a supplier, a partner) naming a customer's quote is not about the deal.
-fn by_reference(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
-    for id in l.opportunities_by_key("ref", &m.refs)? {
-        let opp = l.opportunity(id)?;
-        // A personal address (free mail) quoting our reference is the contact writing from home.
-        let personal = m.org.as_deref().is_some_and(|o| o.contains('@'));
-        if m.auto_kind == "notice" || personal || m.org.as_deref() == Some(opp.customer.as_str()) {
-            return Ok(Some(id));
+fn by_reference(l: &Linker<'_>, m: &MessageRow) -> Result<Option<(i64, String)>> {
+    for r in &m.refs {
+        for id in l.opportunities_by_key("ref", std::slice::from_ref(r))? {
+            let opp = l.opportunity(id)?;
+            // A personal address (free mail) quoting our reference is the contact writing
+            // from home.
+            let personal = m.org.as_deref().is_some_and(|o| o.contains('@'));
+            if m.auto_kind == "notice"
+                || personal
+                || m.org.as_deref() == Some(opp.customer.as_str())
+            {
+                return Ok(Some((id, r.clone())));
+            }
         }
     }
     Ok(None)
@@ -315,7 +356,7 @@ fn open_request_of(l: &Linker<'_>, customer: &str) -> Result<Option<i64>> {
     Ok(None)
 }
 
-fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> {
+pub(super) fn attach(l: &Linker<'_>, m: &MessageRow, opp: i64, reason: &str) -> Result<()> {
     l.link(m.id, opp, reason)?;
     read_signal(l, m)?;
     add_keys(l, m, opp)?;
@@ -393,7 +434,7 @@ pub fn reread_signals(store: &mut Store) -> Result<usize> {
     Ok(changed)
 }
 
-fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
+pub(super) fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
     l.add_keys(opp, "msgid", &thread_ids(m))?;
     if is_external(m) {
         l.add_keys(opp, "ref", &m.refs)?;
@@ -406,7 +447,7 @@ fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
 
 /// Recomputes an opportunity's derived fields from its messages (once per linking chunk, for
 /// the opportunities it touched: nothing in linking reads these fields).
-fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
+pub(super) fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
     let mut o: OpportunityRow = l.opportunity(id)?;
     let msgs = l.messages(id)?;
     let mut contacts: Vec<String> = Vec::new();

@@ -203,4 +203,14 @@ CREATE TABLE models (
     trained_at TEXT NOT NULL
 ) STRICT;
 "#,
+    // 8: the salesperson's linking corrections (`link`, `unlink`, `split`), by message key:
+    // linking follows them for every message that arrives with that key, before any evidence.
+    r#"
+CREATE TABLE link_corrections (
+    key TEXT PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('link', 'unlink')),
+    opportunity INTEGER REFERENCES opportunities(id) ON DELETE SET NULL,
+    at TEXT NOT NULL
+) STRICT;
+"#,
 ];

@@ -201,7 +201,7 @@ static SIGNED_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PO_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|[^a-z])(?:po|bc|bdc|purchase[ _.-]*order|bon[ _.-]*de[ _.-]*commande|commande|bestellung|auftrag|pedido|orden[ _.-]*de[ _.-]*compra|ordine)[ _.#-]*(?:n[o_. -]*)?[a-z]{0,3}[ _.-]*\d{3,}",
+        r"(?:^|[^a-z])(?:po|bc|bdc|purchase[ _.-]*order|bon[ _.-]*de[ _.-]*commande|commande|bestellung|auftrag|pedido|orden[ _.-]*de[ _.-]*compra|ordine|ordine[ _.-]*(?:di[ _.-]*)?acquisto|oda|inkooporder|bestelbon|bestelling|opdracht)[ _.#-]*(?:n[o_. -]*)?[a-z]{0,3}[ _.-]*\d{3,}",
     )
 });
 static UNSIGNED_NAME: LazyLock<Regex> = LazyLock::new(|| {
