@@ -498,9 +498,23 @@ impl Store {
 
     /// Starts a transaction for the linker.
     pub fn linker(&mut self) -> Result<Linker<'_>> {
+        self.linker_with(None)
+    }
+
+    /// Starts a transaction for the linker with the keys a previous linker of the same pass
+    /// committed ([`Linker::commit_keeping_keys`]), or loads them when there are none: a pass
+    /// in chunks reads the deals' keys once, not once per chunk.
+    pub fn linker_with(&mut self, kept: Option<KeyMap>) -> Result<Linker<'_>> {
         let tx = self.conn.transaction()?;
-        let mut keys: std::collections::HashMap<(String, String), Vec<i64>> =
-            std::collections::HashMap::new();
+        if let Some(keys) = kept {
+            return Ok(Linker {
+                tx,
+                keys: std::cell::RefCell::new(keys),
+                touched: Default::default(),
+                model: None,
+            });
+        }
+        let mut keys: KeyMap = std::collections::HashMap::new();
         {
             let mut stmt = tx.prepare("SELECT kind, value, opportunity FROM opportunity_keys")?;
             let rows = stmt.query_map([], |r| {
@@ -820,7 +834,7 @@ pub struct Linker<'a> {
     tx: Transaction<'a>,
     /// Every opportunity key, in memory for the pass: most messages match none, and asking
     /// SQLite for each of their thread ids would dominate a large scan.
-    keys: std::cell::RefCell<std::collections::HashMap<(String, String), Vec<i64>>>,
+    keys: std::cell::RefCell<KeyMap>,
     /// Opportunities whose derived fields are to be recomputed before the commit.
     touched: std::cell::RefCell<std::collections::BTreeSet<i64>>,
     /// The closure model that reads the customers' words: the user's adapted one when
@@ -1022,4 +1036,13 @@ impl Linker<'_> {
         self.tx.commit()?;
         Ok(())
     }
+
+    /// Commits, and hands the keys over to the next linker of the same pass.
+    pub fn commit_keeping_keys(self) -> Result<KeyMap> {
+        self.tx.commit()?;
+        Ok(self.keys.into_inner())
+    }
 }
+
+/// Every opportunity key in memory: (kind, value) → opportunities, newest first.
+pub type KeyMap = std::collections::HashMap<(String, String), Vec<i64>>;

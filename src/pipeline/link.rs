@@ -26,12 +26,13 @@ pub struct LinkStats {
 pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
     let mut stats = LinkStats::default();
     let model = store.adapted_model()?.map(std::sync::Arc::new);
+    let mut keys = None;
     loop {
         let pending = store.pending_messages(CHUNK)?;
         if pending.is_empty() {
             return Ok(stats);
         }
-        let mut linker = store.linker()?;
+        let mut linker = store.linker_with(keys.take())?;
         linker.model = model.clone();
         for m in &pending {
             stats.examined += 1;
@@ -47,7 +48,7 @@ pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
         for id in linker.take_touched() {
             refresh(&linker, id)?;
         }
-        linker.commit()?;
+        keys = Some(linker.commit_keeping_keys()?);
     }
 }
 
