@@ -85,6 +85,65 @@ impl Secret {
     }
 }
 
+/// Refuses a config file that others may write, warns about one that others may read.
+fn check_mode(path: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o002 != 0 {
+        return Err(ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is writable by any user (mode {mode:03o}) and names commands \
+                 dealwatch runs; fix it with: chmod 600 {}",
+                path.display()
+            ),
+        });
+    }
+    if mode & 0o064 != 0 {
+        tracing::warn!(
+            config = %path.display(),
+            "config is readable or writable by other users (mode {mode:03o}); chmod 600 it"
+        );
+    }
+    Ok(())
+}
+
+/// A TOML error said in one line, without the offending text: the line may hold a secret
+/// (`password = "…"` written in clear), which must not reach a terminal or a journal.
+fn parse_message(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return e.message().lines().collect::<Vec<_>>().join(" ");
+    };
+    let before = text.get(..span.start).unwrap_or("");
+    let line_no = before.matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    let key = line.split('=').next().unwrap_or("").trim();
+    let secret = ["password", "token", "secret", "passphrase"]
+        .iter()
+        .any(|w| key.to_lowercase().contains(w));
+    if secret {
+        return format!(
+            "line {line_no}: `{key}` is not written in the config; use {key} = {{ env = \"VAR\" }} \
+             or {key} = {{ command = \"pass show dealwatch\" }} (the value is not shown)"
+        );
+    }
+    let mut message = e.message().lines().collect::<Vec<_>>().join(" ");
+    // The rejected value itself is never repeated, whatever the key.
+    if let Some(value) = text
+        .get(span.start..span.end)
+        .map(|v| v.trim().trim_matches('"'))
+        && !value.is_empty()
+    {
+        for quoted in [format!("\"{value}\""), format!("`{value}`")] {
+            message = message.replace(&quoted, "…");
+        }
+    }
+    format!("line {line_no}: {message}")
+}
+
 /// How a connection is secured.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -394,11 +453,15 @@ pub type Config = RawConfig;
 
 impl RawConfig {
     /// Reads and validates a config file.
+    ///
+    /// A config writable by others is refused (it names commands dealwatch runs, and where
+    /// secrets come from); one readable by others is read with a warning.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
+        check_mode(path)?;
         Self::parse(&text, path)
     }
 
@@ -406,13 +469,7 @@ impl RawConfig {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e
-                .to_string()
-                .lines()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .trim()
-                .to_string(),
+            message: parse_message(text, &e),
         })?;
         raw.validate()?;
         Ok(raw)

@@ -43,3 +43,40 @@ fn failing_command_does_not_leak_arguments() {
     let err = s.resolve("smtp password").unwrap_err().to_string();
     assert!(!err.contains("topsecret"), "{err}");
 }
+
+#[test]
+fn a_password_written_in_clear_is_refused_without_showing_it() {
+    let text = "[identity]\naddresses = [\"a@b.example\"]\n[smtp]\nhost = \"smtp.example\"\n\
+                from = \"a@b.example\"\npassword = \"hunter2-Secret\"\n";
+    let err = Config::parse(text, Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 6") && err.contains("password"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_rejected_value_is_not_repeated() {
+    let text = "[identity]\naddresses = [\"a@b.example\"]\n[detect]\nquiet-days = \"soon-ish\"\n";
+    let err = Config::parse(text, Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(!err.contains("soon-ish"), "{err}");
+}
+
+#[test]
+fn a_config_anyone_may_write_is_refused_one_others_may_read_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "[identity]\naddresses = [\"a@b.example\"]\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let err = RawConfig::load(&path).unwrap_err().to_string();
+    assert!(err.contains("chmod 600") && err.contains("666"), "{err}");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(RawConfig::load(&path).is_ok());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(RawConfig::load(&path).is_ok());
+}

@@ -47,6 +47,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// The database.
 pub struct Store {
     conn: Connection,
+    /// `PRAGMA data_version` when the last linker started: unchanged at the next one means no
+    /// other connection wrote in between, so the keys it kept are still whole.
+    linker_version: Option<i64>,
 }
 
 /// A message to insert, with what detection found.
@@ -324,14 +327,35 @@ fn opp_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpportunityRow> {
     })
 }
 
+/// Creates a database's directory (0700) and empty file (0600) when they do not exist yet;
+/// existing ones are left as they are. Failures are left to the open that follows to report.
+fn create_private(path: &Path) {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        let _ = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
+    }
+    if !path.exists() {
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
+    ///
+    /// A new database holds customers' mail: its directory is created 0700 and the file 0600
+    /// (SQLite gives its WAL and shared-memory files the database file's mode).
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            let _ = std::fs::create_dir_all(dir);
-        }
+        create_private(path);
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source,
@@ -354,34 +378,59 @@ impl Store {
     }
 
     fn setup(conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // Switching a new file to WAL takes a lock that a busy handler does not wait for:
+        // processes starting together on a fresh database retry it for a while.
+        let mut tries = 0;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 300 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10 + tries % 20));
+                }
+                other => break other?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            linker_version: None,
+        };
         store.migrate()?;
         Ok(store)
     }
 
+    /// Brings the schema to the latest version, one migration per transaction. Each takes the
+    /// write lock first (`BEGIN IMMEDIATE`) and reads the version under it: when two processes
+    /// start together on a new database, one migrates and the other waits, then finds nothing
+    /// left to do.
     fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let latest = migrations::MIGRATIONS.len() as i64;
-        if version > latest {
-            return Err(StoreError::TooNew(version, latest));
-        }
-        for (i, sql) in migrations::MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(version as usize)
-        {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        loop {
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version > latest {
+                return Err(StoreError::TooNew(version, latest));
+            }
+            if version == latest {
+                return Ok(());
+            }
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let locked: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if locked == version {
+                if let Some(sql) = migrations::MIGRATIONS.get(version as usize) {
+                    tx.execute_batch(sql)?;
+                }
+                tx.pragma_update(None, "user_version", version + 1)?;
+            }
             tx.commit()?;
         }
-        Ok(())
     }
 
     /// The connection, for modules that own their tables (digest, calendar) through their own
@@ -407,7 +456,9 @@ impl Store {
         position: Option<&FolderPosition>,
         now: DateTime<Utc>,
     ) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut new = 0;
         for (folder, location, m) in items {
             let id = insert_message(&tx, m)?;
@@ -485,7 +536,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Messages waiting to be linked, oldest first, at most `limit`.
+    /// Messages waiting to be linked, oldest first, at most `limit` (outside a link pass: the
+    /// pass reads them inside its transaction, [`Linker::pending_messages`]).
     pub fn pending_messages(&self, limit: usize) -> Result<Vec<MessageRow>> {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE link_state = 'pending' \
@@ -505,7 +557,14 @@ impl Store {
     /// committed ([`Linker::commit_keeping_keys`]), or loads them when there are none: a pass
     /// in chunks reads the deals' keys once, not once per chunk.
     pub fn linker_with(&mut self, kept: Option<KeyMap>) -> Result<Linker<'_>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process's commit since ours (a second scan, a daemon) may have added keys:
+        // then they are read again.
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let kept = kept.filter(|_| self.linker_version == Some(version));
+        self.linker_version = Some(version);
         if let Some(keys) = kept {
             return Ok(Linker {
                 tx,
@@ -608,7 +667,9 @@ impl Store {
         evidence: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let from: String = tx
             .query_row("SELECT state FROM opportunities WHERE id = ?1", [id], |r| {
                 r.get(0)
@@ -1028,6 +1089,18 @@ impl Linker<'_> {
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let rows = stmt.query_map([id], message_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Messages waiting to be linked, oldest first, at most `limit`, read under the linker's
+    /// write lock: two processes linking at once never take the same messages.
+    pub fn pending_messages(&self, limit: usize) -> Result<Vec<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE link_state = 'pending' \
+             ORDER BY date_ts, id LIMIT ?1"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt.query_map([limit as i64], message_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -315,6 +315,18 @@ async fn smtp_invitation_sent_once_then_updated_then_cancelled() {
     assert_eq!(meeting(&out[0]).2, Delivery::Done);
     let msgs = sink.messages();
     assert_eq!(msgs.len(), 3);
+    // Every mail sent has a Message-ID of its own.
+    let ids: Vec<String> = msgs
+        .iter()
+        .map(|m| {
+            let raw = String::from_utf8_lossy(m);
+            raw.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| panic!("no Message-ID in {raw}"))
+        })
+        .collect();
+    assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
     let (_, leaves, third) = parts(&msgs[2]);
     assert!(
         leaves.contains(&("text/calendar".to_string(), "CANCEL".to_string())),

@@ -48,6 +48,27 @@ fn local(t: DateTime<Utc>, config: &Config) -> String {
     }
 }
 
+/// The Message-ID of a meeting version's mail: made of the meeting's UID, its sequence and the
+/// method, so a retry of the same version carries the same id (a receiving client keeps one).
+pub fn invitation_message_id(smtp: &SmtpConfig, m: &MeetingRow, method: Method) -> String {
+    let domain = smtp
+        .from
+        .parse::<Mailbox>()
+        .map(|mb| mb.email.domain().to_string())
+        .unwrap_or_else(|_| "dealwatch.invalid".to_string());
+    let uid: String = m
+        .uid
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .take(120)
+        .collect();
+    format!(
+        "<{uid}.{}.{}@{domain}>",
+        m.sequence,
+        method.as_str().to_ascii_lowercase()
+    )
+}
+
 /// Builds the invitation (or cancellation) mail of a meeting version.
 pub fn invitation(
     smtp: &SmtpConfig,
@@ -91,7 +112,10 @@ pub fn invitation(
     .map_err(|e| build(e.to_string()))?;
     let ics_type = ContentType::parse("application/ics; name=\"invite.ics\"")
         .map_err(|e| build(e.to_string()))?;
-    let mut builder = Message::builder().from(from).subject(subject);
+    let mut builder = Message::builder()
+        .message_id(Some(invitation_message_id(smtp, m, method)))
+        .from(from)
+        .subject(subject);
     for addr in &to {
         let mb: Mailbox = addr
             .parse()

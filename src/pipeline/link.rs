@@ -28,11 +28,12 @@ pub fn link_pending(store: &mut Store) -> Result<LinkStats> {
     let model = store.adapted_model()?.map(std::sync::Arc::new);
     let mut keys = None;
     loop {
-        let pending = store.pending_messages(CHUNK)?;
+        let mut linker = store.linker_with(keys.take())?;
+        let pending = linker.pending_messages(CHUNK)?;
         if pending.is_empty() {
+            linker.commit()?;
             return Ok(stats);
         }
-        let mut linker = store.linker_with(keys.take())?;
         linker.model = model.clone();
         for m in &pending {
             stats.examined += 1;

@@ -885,6 +885,9 @@ impl<'s> ImapSource<'s> {
         }
         let after = match self.positions.get(&name) {
             Some(p) if p.uid_validity == info.uid_validity => p.last_uid,
+            // A folder recorded before its first sync (UIDVALIDITY 0 is never a server's): a
+            // first read, nothing changed.
+            Some(p) if p.uid_validity == 0 => 0,
             Some(p) => {
                 tracing::warn!(
                     account = %self.account, folder = %name, old = p.uid_validity, new = info.uid_validity,
