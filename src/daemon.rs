@@ -19,7 +19,7 @@ use crate::cli::Context;
 use crate::cli::identity;
 use crate::config::{AccountConfig, Identity};
 use crate::ingest::{self, IngestError, ScanOptions, ScanStats};
-use crate::source::imap::{IdleOutcome, ImapError, ImapSession, ImapSource, WHOLE_CAP};
+use crate::source::imap::{IdleOutcome, ImapError, ImapSession, ImapSource};
 use crate::store::{Store, StoreError};
 
 /// Why an account could not be synced.
@@ -214,7 +214,8 @@ async fn round(
         }
     }
     let before = session.bytes_fetched;
-    let cap = WHOLE_CAP.min(ctx.config.detect.max_message_bytes);
+    // One limit for every source: the configured one (Maildir and mbox read up to it too).
+    let cap = ctx.config.detect.max_message_bytes;
     let mut src = ImapSource::new(session, folders, positions, cap)
         .with_identity(identity.clone())
         .with_stop(stop);

@@ -674,3 +674,55 @@ fn a_large_mailbox_is_read_whole_through_pipelined_fetches() {
     let store = Store::open(&db).expect("db");
     assert_eq!(store.integrity_check().expect("check"), "ok");
 }
+
+/// One size limit for every source: a 1.4 MB message is read whole over IMAP, as from a Maildir
+/// (`detect.max-message-bytes`, 16 MiB by default); above the limit it is read partially.
+#[test]
+fn a_large_message_is_read_whole_up_to_the_configured_limit() {
+    let dovecot = Dovecot::start();
+    let mut body = String::from("Bonjour,\r\n\r\nvoici le relevé complet des mesures.\r\n");
+    while body.len() < 1_400_000 {
+        body.push_str("ligne de mesure 0123456789 débit 1250 m3/h pression 180 Pa\r\n");
+    }
+    let raw = common::message("big-1@customer.example", "Relevé de mesures", &body);
+    dovecot.deliver("INBOX", &raw);
+    let config = dovecot.config("implicit", dovecot.tls_port, &dovecot.ca(), "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    ok(
+        dealwatch(&config, &db, &["scan", "--account", "sales"]),
+        "imap scan",
+    );
+    let size_of = |db: &Path| -> i64 {
+        Store::open(db)
+            .expect("db")
+            .conn()
+            .query_row(
+                "SELECT size FROM messages WHERE key = 'big-1@customer.example'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the large message is stored")
+    };
+    assert!(
+        size_of(&db) >= raw.len() as i64 - 64,
+        "read partially: {} of {} bytes",
+        size_of(&db),
+        raw.len()
+    );
+    // With a limit below its size, the same message is read partially.
+    let small = tmp.path().join("small.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let text = if text.contains("[detect]") {
+        text.replace("[detect]", "[detect]\nmax-message-bytes = 300000")
+    } else {
+        format!("{text}\n[detect]\nmax-message-bytes = 300000\n")
+    };
+    std::fs::write(&small, text).expect("config");
+    let db2 = tmp.path().join("db2.sqlite");
+    ok(
+        dealwatch(&small, &db2, &["scan", "--account", "sales"]),
+        "imap scan",
+    );
+    assert!(size_of(&db2) <= 300_000 + 4096, "{}", size_of(&db2));
+}

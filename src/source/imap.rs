@@ -778,9 +778,6 @@ pub const SENT_FALLBACK: &[&str] = &[
     "Sent Mail",
 ];
 
-/// Messages fetched whole up to this size; larger ones are fetched partially.
-pub const WHOLE_CAP: usize = 256 * 1024;
-
 /// Messages per metadata FETCH.
 const META_CHUNK: usize = 200;
 
