@@ -97,14 +97,21 @@ pub async fn run<F: Future<Output = ()>>(ctx: &Context, shutdown: F) -> Result<(
     if ctx.config.accounts.is_empty() {
         return Err(DaemonError::NoAccounts);
     }
+    // The database is opened (and migrated) once before any loop starts: a database that
+    // cannot be opened stops the daemon with an error instead of leaving it idle.
+    drop(Store::open(&ctx.db_path)?);
     let (tx, rx) = watch::channel(false);
+    let synced = FirstRounds::default();
     let accounts = futures::future::join_all(
         ctx.config
             .accounts
             .iter()
-            .map(|(name, cfg)| account_loop(ctx, name, cfg, rx.clone())),
+            .map(|(name, cfg)| account_loop(ctx, name, cfg, rx.clone(), &synced)),
     );
-    let all = futures::future::join(accounts, jobs_loop(ctx, rx.clone()));
+    let all = futures::future::join(
+        accounts,
+        jobs_loop(ctx, rx.clone(), &synced, ctx.config.accounts.len()),
+    );
     tokio::pin!(all);
     tokio::pin!(shutdown);
     tokio::select! {
@@ -292,14 +299,17 @@ fn jitter() -> f64 {
     (h.finish() % 10_000) as f64 / 10_000.0
 }
 
-async fn account_loop(ctx: &Context, name: &str, cfg: &AccountConfig, stop: watch::Receiver<bool>) {
-    let mut store = match Store::open(&ctx.db_path) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!(account = %name, "cannot open the database: {e}");
-            return;
-        }
+async fn account_loop(
+    ctx: &Context,
+    name: &str,
+    cfg: &AccountConfig,
+    stop: watch::Receiver<bool>,
+    synced: &FirstRounds,
+) {
+    let Some(mut store) = open_retrying(ctx, name, stop.clone()).await else {
+        return;
     };
+    let mut first = true;
     let mut backoff = Backoff::default();
     let renew =
         Duration::from_secs((cfg.idle_renew_minutes.max(1) * 60).min(cfg.poll_seconds.max(1)));
@@ -313,6 +323,9 @@ async fn account_loop(ctx: &Context, name: &str, cfg: &AccountConfig, stop: watc
             loop {
                 let report = round(ctx, name, cfg, &mut session, &mut store, &identity, stop.clone(), false).await?;
                 backoff.reset();
+                if std::mem::take(&mut first) {
+                    synced.done();
+                }
                 if report.stats.stored > 0 {
                     tracing::info!(account = %name, new = report.stats.stored, linked = report.stats.link.linked, "synced");
                 }
@@ -352,14 +365,77 @@ async fn account_loop(ctx: &Context, name: &str, cfg: &AccountConfig, stop: watc
     }
 }
 
-async fn jobs_loop(ctx: &Context, stop: watch::Receiver<bool>) {
-    let mut store = match Store::open(&ctx.db_path) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("periodic jobs: cannot open the database: {e}");
-            return;
+/// How long the periodic jobs wait at start for every account's first sync round, so that a
+/// digest due at start (the one missed while dealwatch was down) holds the mail that arrived
+/// meanwhile; past this bound an unreachable server does not hold the digest back.
+pub const FIRST_SYNC_WAIT: Duration = Duration::from_secs(10 * 60);
+
+/// Accounts that completed their first sync round since the daemon started.
+#[derive(Default)]
+struct FirstRounds {
+    count: std::sync::atomic::AtomicUsize,
+    notify: tokio::sync::Notify,
+}
+
+impl FirstRounds {
+    fn done(&self) {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Waits until `n` accounts synced once, at most `limit`; whether they all did.
+    async fn wait(&self, n: usize, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.notify.notified();
+            if self.count.load(std::sync::atomic::Ordering::SeqCst) >= n {
+                return true;
+            }
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline) => return false,
+            }
         }
+    }
+}
+
+/// Opens the database, retrying every few seconds while it cannot be (a disk full, a lock held
+/// too long), with an error logged each time; `None` when stopped meanwhile.
+async fn open_retrying(ctx: &Context, what: &str, stop: watch::Receiver<bool>) -> Option<Store> {
+    loop {
+        match Store::open(&ctx.db_path) {
+            Ok(s) => return Some(s),
+            Err(e) => {
+                tracing::error!(loop_name = %what, "cannot open the database: {e}; retrying in 5 s")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = wait_stop(stop.clone()) => return None,
+        }
+    }
+}
+
+async fn jobs_loop(
+    ctx: &Context,
+    stop: watch::Receiver<bool>,
+    synced: &FirstRounds,
+    accounts: usize,
+) {
+    let Some(mut store) = open_retrying(ctx, "periodic jobs", stop.clone()).await else {
+        return;
     };
+    tokio::select! {
+        all = synced.wait(accounts, FIRST_SYNC_WAIT) => {
+            if !all {
+                tracing::warn!(
+                    "not every account synced within {} min of the start; digests go out with what is stored",
+                    FIRST_SYNC_WAIT.as_secs() / 60
+                );
+            }
+        }
+        _ = wait_stop(stop.clone()) => return,
+    }
     loop {
         tick(ctx, &mut store, ctx.clock.now()).await;
         tokio::select! {

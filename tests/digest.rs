@@ -834,3 +834,45 @@ fn a_digest_still_failing_when_its_week_ends_expires_unsent() {
         "last week's digest is never sent late"
     );
 }
+
+#[test]
+fn an_smtp_outage_of_a_working_day_is_outlasted_and_the_digest_sent_once() {
+    // SMTP unreachable from Monday 07:30 to 16:00, the digest due at 08:00: the daemon's timer
+    // keeps trying (capped backoff) and sends it once when the server is back.
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = make_certs(dir.path());
+    let port = free_port();
+    let mut store = seed(&dir.path().join("db.sqlite"));
+    let cfg = config(port, Mode::Implicit, &certs.ca, TO, "UTC");
+    let rt = runtime();
+    let mut now = t("2026-06-01T08:00:00Z");
+    let end = t("2026-06-01T16:00:00Z");
+    let mut failures = 0;
+    while now < end {
+        let r = rt
+            .block_on(digest::run_due(&cfg, &mut store, now))
+            .expect("run");
+        failures += r.failed.len();
+        now += chrono::Duration::minutes(1);
+    }
+    assert!(failures > 12, "only {failures} attempts in eight hours");
+    let row = store.recent_digests(1).expect("rows").remove(0);
+    assert_eq!(row.status, "retry", "given up during the outage");
+    let lines = run::status_lines(&store).expect("status");
+    assert!(lines.iter().any(|l| l.contains("retry")), "{lines:?}");
+    let server = SmtpServer::start(Mode::Implicit, &certs, dir.path(), port);
+    let mut sent = 0;
+    for minute in 0..120 {
+        let r = rt
+            .block_on(digest::run_due(
+                &cfg,
+                &mut store,
+                now + chrono::Duration::minutes(minute),
+            ))
+            .expect("run");
+        sent += r.sent.len();
+    }
+    assert_eq!(sent, 1);
+    assert_eq!(server.messages().len(), 1);
+    assert_eq!(server.data_commands(), 1);
+}

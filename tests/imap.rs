@@ -1,6 +1,9 @@
 //! IMAP integration tests against a real Dovecot started per test (see `common`).
 
 mod common;
+#[allow(dead_code)]
+#[path = "calendar/harness.rs"]
+mod sinks;
 
 use std::path::Path;
 use std::process::Command;
@@ -725,4 +728,53 @@ fn a_large_message_is_read_whole_up_to_the_configured_limit() {
         "imap scan",
     );
     assert!(size_of(&db2) <= 300_000 + 4096, "{}", size_of(&db2));
+}
+
+/// A daemon started on a fresh database with a digest due (the one missed while it was down)
+/// sends it only after its first sync round: the digest holds the mailbox's deals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catch_up_digest_waits_for_the_first_sync() {
+    let dovecot = Dovecot::start_with(common::copy_sample_mailbox);
+    let sink = sinks::smtp_sink();
+    let config = dovecot.config(
+        "implicit",
+        dovecot.tls_port,
+        &dovecot.ca(),
+        &format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n\
+             from = \"dealwatch <dealwatch@ventilaire.example>\"\n\
+             [digests.weekly]\nto = [\"camille.rouviere@ventilaire.example\"]\n\
+             schedule = \"mon 08:00\"\ntimezone = \"UTC\"\n",
+            sink.port
+        ),
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    let mut ctx = context(&config, &db);
+    // Wednesday: Monday's digest was missed while dealwatch was down.
+    ctx.clock = Box::new(dealwatch::clock::FixedClock(
+        chrono::DateTime::parse_from_rfc3339("2026-06-03T10:00:00Z")
+            .expect("time")
+            .to_utc(),
+    ));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let daemon = dealwatch::daemon::run(&ctx, async {
+        let _ = rx.await;
+    });
+    let test = async {
+        wait_until(Duration::from_secs(30), || !sink.messages().is_empty()).await;
+        // Time for a second (wrong) digest to appear, if the week were sent twice.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let _ = tx.send(());
+        sink.messages()
+    };
+    let (result, mails) = tokio::join!(daemon, test);
+    result.expect("daemon");
+    assert_eq!(mails.len(), 1, "one digest for the week");
+    let text = String::from_utf8_lossy(&mails[0]).into_owned();
+    assert!(!text.contains("\n0 decision(s) waiting"), "{text}");
+    assert!(
+        text.contains("DEV-2026-040"),
+        "the digest misses the mailbox's deals: {text}"
+    );
 }

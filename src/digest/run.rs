@@ -36,8 +36,6 @@ use crate::store::digest::{DigestRow, NewDigest};
 
 /// Minutes after which an attempt still marked `sending` is taken as interrupted.
 pub const STALE_SENDING_MINUTES: i64 = 10;
-/// Attempts before a digest is given up as `failed`.
-pub const MAX_ATTEMPTS: i64 = 12;
 
 /// Delivery status of a recorded digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +48,8 @@ pub enum Status {
     Sent,
     /// The last attempt failed; another follows after `next_attempt_at`.
     Retry,
-    /// Given up after [`MAX_ATTEMPTS`] or a permanent error.
+    /// Given up after a permanent error (a scheduled digest that only meets a server down is
+    /// retried as long as its week lasts, then `expired`).
     Failed,
     /// Interrupted during an attempt: maybe delivered; not retried automatically.
     Unknown,
@@ -254,7 +253,7 @@ async fn attempt(
         Err(e) => {
             let permanent = matches!(e, DigestError::Message(_) | DigestError::Config(_));
             let msg = e.to_string();
-            if permanent || attempts >= MAX_ATTEMPTS || row.kind != "scheduled" {
+            if permanent || row.kind != "scheduled" {
                 store.mark_digest_failed(row.id, Status::Failed.as_str(), Some(&msg), None)?;
             } else {
                 let next = now + backoff(attempts);
