@@ -19,7 +19,7 @@ use crate::cli::Context;
 use crate::cli::identity;
 use crate::config::{AccountConfig, Identity};
 use crate::ingest::{self, IngestError, ScanOptions, ScanStats};
-use crate::source::imap::{IdleOutcome, ImapError, ImapSession, ImapSource};
+use crate::source::imap::{BatchLimit, IdleOutcome, ImapError, ImapSession, ImapSource};
 use crate::store::{Store, StoreError};
 
 /// Why an account could not be synced.
@@ -164,6 +164,7 @@ pub async fn scan_accounts(
                 &identity,
                 rx.clone(),
                 false,
+                BatchLimit::default(),
             )
             .await;
             session.logout().await;
@@ -212,6 +213,7 @@ async fn round(
     identity: &Identity,
     stop: watch::Receiver<bool>,
     progress: bool,
+    batch: BatchLimit,
 ) -> Result<RoundReport, DaemonError> {
     let folders = session.folders(cfg).await?;
     let mut positions = HashMap::new();
@@ -225,6 +227,7 @@ async fn round(
     let cap = ctx.config.detect.max_message_bytes;
     let mut src = ImapSource::new(session, folders, positions, cap)
         .with_identity(identity.clone())
+        .with_batch(batch)
         .with_stop(stop);
     let opts = ScanOptions {
         identity,
@@ -311,6 +314,8 @@ async fn account_loop(
     };
     let mut first = true;
     let mut backoff = Backoff::default();
+    let mut batch = BatchLimit::default();
+    let mut progressed = false;
     let renew =
         Duration::from_secs((cfg.idle_renew_minutes.max(1) * 60).min(cfg.poll_seconds.max(1)));
     let poll = Duration::from_secs(cfg.poll_seconds.max(1));
@@ -321,7 +326,24 @@ async fn account_loop(
             let idle = session.has_capability("IDLE");
             tracing::info!(account = %name, idle, "connected");
             loop {
-                let report = round(ctx, name, cfg, &mut session, &mut store, &identity, stop.clone(), false).await?;
+                let stored_before = store.count_messages()?;
+                let report = match round(ctx, name, cfg, &mut session, &mut store, &identity, stop.clone(), false, batch).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // A connection that dies before a batch completes never stores
+                        // anything at that batch size: the next round fetches less at a time.
+                        let stored = store.count_messages()?;
+                        if stored > stored_before {
+                            // Progress before the failure: reconnect at once.
+                            progressed = true;
+                        } else if batch.messages > 1 {
+                            batch = batch.shrunk();
+                            tracing::info!(account = %name, messages = batch.messages, bytes = batch.bytes, "connection lost before a batch completed; smaller batches");
+                        }
+                        return Err(e);
+                    }
+                };
+                batch = batch.grown();
                 backoff.reset();
                 if std::mem::take(&mut first) {
                     synced.done();
@@ -355,6 +377,9 @@ async fn account_loop(
         }
         .await;
         let Err(e) = result else { return };
+        if std::mem::take(&mut progressed) {
+            backoff.reset();
+        }
         let wait = backoff.next(e.is_auth());
         tracing::warn!(account = %name, "{e}; reconnecting in {:.1}s", wait.as_secs_f64());
         let _ = store.record_error(name, "*", &e.to_string(), ctx.clock.now());

@@ -778,3 +778,52 @@ async fn the_catch_up_digest_waits_for_the_first_sync() {
         "the digest misses the mailbox's deals: {text}"
     );
 }
+
+/// A proxy cuts every connection after 500 KB, less than one full batch of these messages: the
+/// daemon fetches smaller batches after each connection that stored nothing, and the scan
+/// completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_cut_before_a_batch_completes_still_progress() {
+    let dovecot = Dovecot::start();
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        let mut body = format!("Mesures du site {i}.\r\n");
+        while body.len() < 60_000 {
+            body.push_str("ligne de mesure 0123456789 débit 1250 m3/h pression 180 Pa\r\n");
+        }
+        let id = format!("cut-{i}@customer.example");
+        dovecot.deliver("INBOX", &common::message(&id, "Relevé", &body));
+        expected.push(id);
+    }
+    expected.sort();
+    let proxy = Proxy::start(dovecot.tls_port);
+    proxy.queue(&vec![Fault::CutAfter(500_000); 200]);
+    let config = dovecot.config("implicit", proxy.port, &dovecot.ca(), "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("db.sqlite");
+    let ctx = context(&config, &db);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let daemon = dealwatch::daemon::run(&ctx, async {
+        let _ = rx.await;
+    });
+    let db2 = db.clone();
+    let test = async {
+        let start = Instant::now();
+        wait_until(Duration::from_secs(120), || stored_keys(&db2) == expected).await;
+        let took = start.elapsed();
+        let _ = tx.send(());
+        took
+    };
+    let (result, took) = tokio::join!(daemon, test);
+    result.expect("daemon");
+    assert_eq!(stored_keys(&db), expected, "not every message stored");
+    assert!(
+        proxy.connection_count() >= 3,
+        "the cuts were not exercised: {} connections",
+        proxy.connection_count()
+    );
+    eprintln!(
+        "40 messages through connections cut at 500 KB: {} connections, {took:?}",
+        proxy.connection_count()
+    );
+}

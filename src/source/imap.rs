@@ -789,6 +789,7 @@ pub struct ImapSource<'s> {
     folders: Vec<(String, String)>,
     positions: HashMap<String, FolderPosition>,
     cap: usize,
+    batch: BatchLimit,
     identity: Option<crate::config::Identity>,
     next_folder: usize,
     current: Option<FolderState>,
@@ -825,6 +826,44 @@ enum InFlight {
     },
 }
 
+/// How large a batch of fetched messages may grow before it is handed over (and committed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimit {
+    /// Messages per batch.
+    pub messages: usize,
+    /// Bytes per batch (a single larger message still makes a batch of its own).
+    pub bytes: usize,
+}
+
+impl Default for BatchLimit {
+    fn default() -> Self {
+        BatchLimit {
+            messages: super::BATCH_MESSAGES,
+            bytes: super::BATCH_BYTES,
+        }
+    }
+}
+
+impl BatchLimit {
+    /// A quarter of this limit, at least one message: after a connection died before a round
+    /// stored anything.
+    pub fn shrunk(self) -> Self {
+        BatchLimit {
+            messages: (self.messages / 4).max(1),
+            bytes: (self.bytes / 4).max(1),
+        }
+    }
+
+    /// Back towards the default after a round that completed.
+    pub fn grown(self) -> Self {
+        let full = BatchLimit::default();
+        BatchLimit {
+            messages: (self.messages * 2).min(full.messages),
+            bytes: (self.bytes * 2).min(full.bytes),
+        }
+    }
+}
+
 /// Batches whose body FETCHes are sent ahead of the one being read.
 const BODIES_AHEAD: usize = 2;
 
@@ -844,6 +883,7 @@ impl<'s> ImapSource<'s> {
             folders,
             positions,
             cap,
+            batch: BatchLimit::default(),
             identity: None,
             next_folder: 0,
             current: None,
@@ -857,6 +897,13 @@ impl<'s> ImapSource<'s> {
     /// only our own quotes). Without it every document that could be read is fetched.
     pub fn with_identity(mut self, identity: crate::config::Identity) -> Self {
         self.identity = Some(identity);
+        self
+    }
+
+    /// Bounds the batches (messages and bytes fetched before a batch is handed over): a
+    /// connection that keeps dying mid-batch gets smaller ones, down to one message.
+    pub fn with_batch(mut self, batch: BatchLimit) -> Self {
+        self.batch = batch;
         self
     }
 
@@ -940,7 +987,7 @@ impl<'s> ImapSource<'s> {
             };
             let identity = &self.identity;
             let ours = |a: &str| identity.as_ref().is_none_or(|i| i.is_ours(a));
-            send_ahead(self.session, &mut st, self.cap).await?;
+            send_ahead(self.session, &mut st, self.cap, self.batch).await?;
             match st.in_flight.pop_front() {
                 Some(InFlight::Meta { sent, uids }) => {
                     let metas = read_metas(self.session, &mut st, sent, &uids, &ours).await?;
@@ -960,7 +1007,7 @@ impl<'s> ImapSource<'s> {
                 Some(InFlight::Bodies { sent, group }) => {
                     let mails = read_bodies(self.session, &mut st, sent, &group, &ours).await?;
                     // The next commands go out before the caller processes this batch.
-                    send_ahead(self.session, &mut st, self.cap).await?;
+                    send_ahead(self.session, &mut st, self.cap, self.batch).await?;
                     let last = group.last().map(|(m, _)| m.uid).unwrap_or(0);
                     let pos = self.position(&st, last);
                     self.positions.insert(st.name.clone(), pos.clone());
@@ -994,6 +1041,7 @@ async fn send_ahead(
     session: &mut ImapSession,
     st: &mut FolderState,
     cap: usize,
+    batch: BatchLimit,
 ) -> Result<(), ImapError> {
     loop {
         let bodies = st
@@ -1005,7 +1053,7 @@ async fn send_ahead(
             return Ok(());
         }
         if !st.metas.is_empty() {
-            let group = take_group(&mut st.metas, cap);
+            let group = take_group(&mut st.metas, cap, batch);
             let mut sent = Vec::new();
             for (items, uids) in fetch::group_commands(group.iter().map(|(m, w)| (m.uid, w))) {
                 sent.push(session.start(&body_command(&items, &uids)).await?);
@@ -1032,15 +1080,17 @@ async fn send_ahead(
 
 /// The next batch of messages whose metadata is read, with what each needs: bounded in
 /// messages and in bytes.
-fn take_group(metas: &mut std::collections::VecDeque<Meta>, cap: usize) -> Vec<(Meta, Want)> {
+fn take_group(
+    metas: &mut std::collections::VecDeque<Meta>,
+    cap: usize,
+    batch: BatchLimit,
+) -> Vec<(Meta, Want)> {
     let mut group = Vec::new();
     let mut bytes = 0usize;
     while let Some(m) = metas.front() {
         let want = Want::of(m, cap);
         let cost = want.plan.cost(m);
-        if !group.is_empty()
-            && (group.len() >= super::BATCH_MESSAGES || bytes + cost > super::BATCH_BYTES)
-        {
+        if !group.is_empty() && (group.len() >= batch.messages || bytes + cost > batch.bytes) {
             break;
         }
         bytes += cost;
