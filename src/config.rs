@@ -102,7 +102,10 @@ fn check_mode(path: &Path) -> Result<(), ConfigError> {
             ),
         });
     }
-    if mode & 0o064 != 0 {
+    // Readable by others matters where the file names secret sources (accounts, SMTP, CalDAV).
+    let names_secrets = std::fs::read_to_string(path)
+        .is_ok_and(|t| ["password", "token"].iter().any(|k| t.contains(k)));
+    if mode & 0o020 != 0 || (mode & 0o044 != 0 && names_secrets) {
         tracing::warn!(
             config = %path.display(),
             "config is readable or writable by other users (mode {mode:03o}); chmod 600 it"
@@ -131,10 +134,15 @@ fn parse_message(text: &str, e: &toml::de::Error) -> String {
         );
     }
     let mut message = e.message().lines().collect::<Vec<_>>().join(" ");
-    // The rejected value itself is never repeated, whatever the key.
-    if let Some(value) = text
-        .get(span.start..span.end)
-        .map(|v| v.trim().trim_matches('"'))
+    // A rejected value is never repeated, whatever the key (a rejected key is named).
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let is_value = text
+        .get(line_start..span.start)
+        .is_some_and(|head| head.contains('='));
+    if is_value
+        && let Some(value) = text
+            .get(span.start..span.end)
+            .map(|v| v.trim().trim_matches('"'))
         && !value.is_empty()
     {
         for quoted in [format!("\"{value}\""), format!("`{value}`")] {

@@ -536,18 +536,6 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Messages waiting to be linked, oldest first, at most `limit` (outside a link pass: the
-    /// pass reads them inside its transaction, [`Linker::pending_messages`]).
-    pub fn pending_messages(&self, limit: usize) -> Result<Vec<MessageRow>> {
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE link_state = 'pending' \
-             ORDER BY date_ts, id LIMIT ?1"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([limit as i64], message_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Starts a transaction for the linker.
     pub fn linker(&mut self) -> Result<Linker<'_>> {
         self.linker_with(None)

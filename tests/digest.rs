@@ -160,13 +160,13 @@ fn insert_request(
             date,
         )
         .expect("insert message");
-    let msg = store
+    let l = store.linker().expect("linker");
+    let msg = l
         .pending_messages(1000)
         .expect("pending")
         .into_iter()
         .find(|r| r.message_id == message_id)
         .expect("inserted message");
-    let l = store.linker().expect("linker");
     let id = l
         .create(&NewOpportunity {
             title: subject.to_string(),
