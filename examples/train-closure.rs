@@ -2,7 +2,8 @@
 //! `data/model/closure.model`; prints the held-out accuracy (a model trained on the other four
 //! fifths, graded on the fifth it never saw), per language and per label.
 //!
-//! `cargo run --release --example train-closure [-- --check] [-- --errors]`: with `--check`,
+//! `cargo run --release --example train-closure [-- --check] [-- --errors] [-- --cv]`: with
+//! `--cv`, only prints a five-fold cross-validation and writes nothing; with `--check`,
 //! writes nothing and exits 1 when the committed model differs from the one the data gives;
 //! `--errors` lists the held-out mistakes.
 
@@ -15,6 +16,10 @@ fn main() -> anyhow::Result<()> {
     let check = std::env::args().any(|a| a == "--check");
     let items = training::load_dir(&root.join("data/closure"))?;
     let errors = std::env::args().any(|a| a == "--errors");
+    if std::env::args().any(|a| a == "--cv") {
+        print!("{}", training::cross_validation_report(&items));
+        return Ok(());
+    }
     let report = training::held_out_report(&items, errors);
     print!("{report}");
     let model = training::train_items(&items);

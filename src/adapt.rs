@@ -1,5 +1,5 @@
 //! Learning from the salesperson: every accept, reject, close, hold and reopen is a label on a
-//! real message of this mailbox. `dealwatch train` turns them into training sentences, adapts
+//! real message of this mailbox. `dealwatch train` turns them into training examples, adapts
 //! the shipped closure model to them (regularised towards it, so what was never corrected keeps
 //! its reading), keeps the result in the database — the shipped model is never overwritten —
 //! and reads every linked message again with it.
@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::detect::closure::training::{self, Pointed};
-use crate::detect::closure::{self, Example};
+use crate::detect::closure::{self, Examples};
 use crate::pipeline::StoredSignal;
 use crate::store::{MessageRow, Store, StoreError};
 
@@ -25,7 +25,7 @@ pub enum AdaptError {
 /// What `train` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TrainReport {
-    /// Training sentences taken from the user's decisions, per label (in model class order).
+    /// Messages the user's decisions label, per label (in model class order).
     pub per_label: Vec<(String, usize)>,
     /// Decisions whose message or sentence could not be found (left out).
     pub skipped: usize,
@@ -34,7 +34,7 @@ pub struct TrainReport {
 }
 
 impl TrainReport {
-    /// Number of training sentences.
+    /// Number of labeled messages.
     pub fn examples(&self) -> usize {
         self.per_label.iter().map(|p| p.1).sum()
     }
@@ -54,19 +54,20 @@ fn signal(m: &MessageRow) -> Option<StoredSignal> {
     serde_json::from_str(m.signal.as_deref()?).ok()
 }
 
-/// One labeled sentence from a message, or None when it cannot be placed.
-fn example(m: &MessageRow, pointed: Pointed<'_>, label: &str) -> Option<Example> {
+/// The labeled message (and its pointed sentence), or None when it cannot be placed.
+fn example(m: &MessageRow, pointed: Pointed<'_>, label: &str) -> Option<Examples> {
     let text = m.new_text.as_deref()?;
     let own = text.replace(crate::detect::FORWARD_MARK, "\n\n");
     training::feedback_example(&own, sent_day(m)?, pointed, label, closure::shipped_model())
 }
 
-/// The training sentences the user's decisions give, and how many decisions were left out.
-pub fn gather(store: &Store) -> Result<(Vec<Example>, usize), AdaptError> {
-    let mut out = Vec::new();
+/// The training examples the user's decisions give (one message each, with its pointed
+/// sentence when found), and how many decisions were left out.
+pub fn gather(store: &Store) -> Result<(Examples, usize), AdaptError> {
+    let mut out = Examples::default();
     let mut skipped = 0;
-    let mut push = |e: Option<Example>| match e {
-        Some(e) => out.push(e),
+    let mut push = |e: Option<Examples>| match e {
+        Some(e) => out.extend(e),
         None => skipped += 1,
     };
     for opp in store.opportunities()? {
@@ -134,11 +135,11 @@ pub fn gather(store: &Store) -> Result<(Vec<Example>, usize), AdaptError> {
 /// linked message again with it.
 pub fn train(store: &mut Store, now: DateTime<Utc>) -> Result<TrainReport, AdaptError> {
     let (examples, skipped) = gather(store)?;
-    if examples.is_empty() {
+    if examples.messages.is_empty() {
         return Err(AdaptError::NoDecisions);
     }
     let model = training::adapt(closure::shipped_model(), &examples);
-    store.save_adapted_model(&model.to_bytes(), examples.len(), now)?;
+    store.save_adapted_model(&model.to_bytes(), examples.messages.len(), now)?;
     let signals_changed = crate::pipeline::link::reread_signals(store)?;
     let per_label = closure::CLASSES
         .iter()
@@ -146,7 +147,7 @@ pub fn train(store: &mut Store, now: DateTime<Utc>) -> Result<TrainReport, Adapt
         .map(|(k, c)| {
             (
                 c.to_string(),
-                examples.iter().filter(|e| e.label == k).count(),
+                examples.messages.iter().filter(|e| e.label == k).count(),
             )
         })
         .collect();

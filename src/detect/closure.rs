@@ -34,12 +34,14 @@ mod lexicon;
 mod model;
 mod notice;
 mod rules;
+mod scorer;
 mod text;
 mod tokens;
 pub mod training;
 
 pub use lexicon::{LexiconError, check_shipped as check_lexicons};
-pub use model::{CLASSES, Example, Model, ModelError, TrainConfig};
+pub use model::{Examples, Model};
+pub use scorer::{CLASSES, Example, ModelError, TrainConfig};
 
 #[cfg(test)]
 #[path = "closure_tests.rs"]

@@ -66,7 +66,28 @@ pub(super) struct Reading {
     pub named: bool,
 }
 
-/// The hashed features of sentence `span` (folded byte range) of `doc`; `today` resolves dates.
+/// Sentences longer than this (bytes) are not read: a pasted table or log, not a decision.
+pub(super) const MAX_SENTENCE: usize = 1200;
+
+/// The hashed features of a whole message: those of each of its sentences (see
+/// [`sentence_features`]), together, each once (see [`as_message`]).
+pub(super) fn message_features(doc: &Doc<'_>, today: NaiveDate, out: &mut Vec<u32>) {
+    for (i, &(s, e)) in doc.sentences.iter().enumerate() {
+        if e - s <= MAX_SENTENCE {
+            sentence_features(doc, i, today, out);
+        }
+    }
+    as_message(out);
+}
+
+/// Turns the features of a message's sentences, one after the other, into the message's:
+/// each feature once, whatever the number of sentences that have it (a long mail is not more
+/// decided than a short one for repeating its greetings).
+pub(super) fn as_message(feats: &mut Vec<u32>) {
+    feats.sort_unstable();
+    feats.dedup();
+}
+
 /// The hashed features of sentence `i` of `doc`: its own (see [`features`]) and the tone of the
 /// sentence before it ("Unfortunately." / "Good news:" carry over to the decision that follows).
 pub(super) fn sentence_features(doc: &Doc<'_>, i: usize, today: NaiveDate, out: &mut Vec<u32>) {

@@ -1,11 +1,10 @@
-//! The decision of a customer's text, read sentence by sentence by the learned scorer.
+//! The decision of a customer's text, read by the learned model.
 //!
-//! Every sentence gets class probabilities; the sentence most sure of a decision (won, lost,
-//! vanished, on hold) is the evidence when that probability reaches [`DECIDE`]. Its probability
-//! is the proposal's confidence. A question is never a won, lost or vanished decision. A pause's revisit date is read in that sentence, else in the
-//! next one ("Let's pause this. Contact me again in September."), else in the one before.
-//! A pause beats an end in the same message: "the budget is frozen" is the reason for "come
-//! back to us in September", not a separate verdict.
+//! The message scorer reads the whole text; mixed with the sentence scorer's most sure
+//! sentences, it gives the class, and that probability is the proposal's confidence. The evidence is the sentence the sentence scorer finds most likely to
+//! carry that class; a question is evidence only of a pause, unless every candidate sentence
+//! is a question. A pause's revisit date is read in that sentence, else in the next one
+//! ("Let's pause this. Contact me again in September."), else in the one before.
 
 use std::sync::LazyLock;
 
@@ -13,10 +12,11 @@ use chrono::NaiveDate;
 
 use super::Decision;
 use super::dates;
-use super::features::sentence_features;
+use super::features::{MAX_SENTENCE, as_message, sentence_features};
 use super::lexicon::{LEXICON, Role};
-use super::model::{K, Model};
+use super::model::Model;
 use super::rules::Candidate;
+use super::scorer::K;
 use super::text::Doc;
 use super::tokens::words_with_spans;
 
@@ -27,9 +27,6 @@ static SHIPPED_BYTES: &[u8] = include_bytes!("../../../data/model/closure.model"
 /// detector then finds no decision rather than failing).
 pub(super) static SHIPPED: LazyLock<Model> =
     LazyLock::new(|| Model::from_bytes(SHIPPED_BYTES).unwrap_or_default());
-
-/// Minimum probability of a decision for it to be proposed.
-pub(super) const DECIDE: f32 = 0.5;
 
 const DECISIONS: [Decision; K] = [
     Decision::KeepOpen,
@@ -47,24 +44,31 @@ const RULES: [&str; K] = [
     "model.on_hold",
 ];
 
-/// The best decision of `doc` under `model`, if any sentence is sure enough.
+/// The decision of `doc` under `model`, none when the message scorer reads it as open.
 pub(super) fn candidate(doc: &Doc<'_>, model: &Model, today: NaiveDate) -> Option<Candidate> {
     let mut feats = Vec::with_capacity(256);
-    // The most probable sentence of each class: (probability, sentence index).
+    let mut message = Vec::with_capacity(1024);
+    // The most probable sentence of each class under the sentence scorer: (probability, index).
     let mut best: [Option<(f32, usize)>; K] = [None; K];
+    // The same, questions included: the fallback when every candidate sentence is a question.
+    let mut best_any: [Option<(f32, usize)>; K] = [None; K];
     for (i, &span) in doc.sentences.iter().enumerate() {
-        if span.1 - span.0 > 1200 {
+        if span.1 - span.0 > MAX_SENTENCE {
             continue;
         }
         feats.clear();
         sentence_features(doc, i, today, &mut feats);
-        let p = model.probs(&feats);
+        message.extend_from_slice(&feats);
+        let p = model.sentence.probs(&feats);
         // A question decides nothing but a pause ("Can we park this for now?").
         let question = doc
             .folded
             .get(span.0..span.1)
             .is_some_and(|t| t.trim_end().ends_with('?'));
         for (k, &pk) in p.iter().enumerate().skip(1) {
+            if best_any[k].is_none_or(|(bp, _)| pk > bp) {
+                best_any[k] = Some((pk, i));
+            }
             if question && DECISIONS[k] != Decision::OnHold {
                 continue;
             }
@@ -73,24 +77,23 @@ pub(super) fn candidate(doc: &Doc<'_>, model: &Model, today: NaiveDate) -> Optio
             }
         }
     }
-    let sure = |k: usize| best[k].filter(|(p, _)| *p >= DECIDE);
-    let (mut k, (mut p, mut i)) = (1..K)
-        .filter_map(|k| sure(k).map(|b| (k, b)))
-        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))?;
-    // The reason for a pause often reads like an end ("the budget is frozen"); a pause in the
-    // same message says it is not one.
-    if DECISIONS[k] == Decision::Vanished
-        && let Some(hold) = sure(4)
-    {
-        (k, (p, i)) = (4, hold);
+    if message.is_empty() {
+        return None;
     }
+    as_message(&mut message);
+    let pm = mixed(model.message.probs(&message), &best);
+    let k = (0..K).max_by(|&a, &b| pm[a].total_cmp(&pm[b]))?;
+    if k == 0 {
+        return None;
+    }
+    let (_, i) = best[k].or(best_any[k])?;
     let span = doc.sentences[i];
     let revisit_on = (DECISIONS[k] == Decision::OnHold)
         .then(|| revisit_date(doc, i, today))
         .flatten();
     Some(Candidate {
         decision: DECISIONS[k],
-        conf: p,
+        conf: pm[k],
         rule: RULES[k],
         span: Some(span),
         description: None,
@@ -98,9 +101,29 @@ pub(super) fn candidate(doc: &Doc<'_>, model: &Model, today: NaiveDate) -> Optio
     })
 }
 
-/// The date a pause names: in its sentence, else the next, else the previous; never in the
-/// past. Of several dates, the one nearest a pause or resume word ("come back to us *in
-/// September*; the works would then be in October").
+/// How much the message scorer counts against the sentence scorer's best sentences (fitted by
+/// five-fold cross-validation on `data/closure`: 0.849 with both, 0.837 with the message
+/// scorer alone, 0.739 with the sentences alone).
+const MESSAGE_SHARE: f32 = 0.7;
+
+/// The message's class probabilities: the message scorer's, mixed with a distribution made of
+/// the sentence scorer's most sure sentence per decision (and "open" for the rest). A decision
+/// that no single sentence states is less likely than the whole text alone suggests.
+fn mixed(pm: [f32; K], best: &[Option<(f32, usize)>; K]) -> [f32; K] {
+    let mut ps = [0f32; K];
+    for k in 1..K {
+        ps[k] = best[k].map_or(0.0, |b| b.0);
+    }
+    let decisive = ps.iter().fold(0f32, |m, x| m.max(*x));
+    ps[0] = 1.0 - decisive;
+    let sum: f32 = ps.iter().sum::<f32>().max(1e-6);
+    let mut p = [0f32; K];
+    for k in 0..K {
+        p[k] = MESSAGE_SHARE * pm[k] + (1.0 - MESSAGE_SHARE) * ps[k] / sum;
+    }
+    p
+}
+
 fn revisit_date(doc: &Doc<'_>, i: usize, today: NaiveDate) -> Option<NaiveDate> {
     [Some(i), i.checked_add(1), i.checked_sub(1)]
         .into_iter()

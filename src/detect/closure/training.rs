@@ -10,8 +10,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::features::sentence_features;
-use super::model::{CLASSES, Example, Model, TrainConfig};
+use super::features::{message_features, sentence_features};
+use super::model::{Examples, Model};
+use super::scorer::{CLASSES, Example, TrainConfig};
 use super::text::Doc;
 
 /// One labeled reply (format in `data/closure/README.md`).
@@ -103,27 +104,43 @@ pub fn class_of(label: &str) -> Option<usize> {
 
 /// Whether an item belongs to the held-out fifth (by a hash of its id, stable across runs).
 pub fn is_held_out(id: &str) -> bool {
-    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+    fold_of(id) == 0
+}
+
+/// Which of five folds an item belongs to (by a hash of its id, stable across runs).
+fn fold_of(id: &str) -> u64 {
+    id_hash(id, 0) % 5
+}
+
+/// Whether an item is in the fifth that fits the temperature: a split independent of the
+/// folds, so a model graded on one fold is calibrated on items of the others.
+fn is_calibration(id: &str) -> bool {
+    id_hash(id, 0x9e37_79b9) % 5 == 0
+}
+
+fn id_hash(id: &str, salt: u64) -> u64 {
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64 ^ salt, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    h % 5 == 0
+    h ^ (h >> 31)
 }
 
 /// How much the other sentences of a decided reply count as `open` examples: they are
 /// context, and sometimes half a decision ("the PO follows next week").
 const CONTEXT_WEIGHT: f32 = 0.7;
 
-/// The training sentences of one item: `(features, class)` for each sentence of its body.
-pub fn sentences_of(item: &Item) -> Vec<Example> {
+/// The training examples of one item: each sentence of its body (the evidence with the
+/// item's label, the others `open`), and the whole body with the item's label.
+pub fn examples_of(item: &Item) -> Examples {
     let Some(label) = class_of(&item.label) else {
-        return Vec::new();
+        return Examples::default();
     };
     let doc = Doc::new(&item.body);
     let ev = item
         .evidence
         .as_deref()
         .and_then(|e| item.body.find(e).map(|s| (s, s + e.len())));
-    let mut out = Vec::new();
+    let mut out = Examples::default();
     for (i, &span) in doc.sentences.iter().enumerate() {
         let (s, e) = doc.orig_range(span);
         let class = match ev {
@@ -137,33 +154,61 @@ pub fn sentences_of(item: &Item) -> Vec<Example> {
         } else {
             1.0
         };
-        out.push(Example {
+        out.sentences.push(Example {
             feats,
             label: class,
             weight,
         });
+    }
+    let mut feats = Vec::new();
+    message_features(&doc, item.sent, &mut feats);
+    out.messages.push(Example {
+        feats,
+        label,
+        weight: 1.0,
+    });
+    out
+}
+
+fn examples_of_all<'a>(items: impl IntoIterator<Item = &'a Item>) -> Examples {
+    let mut out = Examples::default();
+    for it in items {
+        out.extend(examples_of(it));
     }
     out
 }
 
 /// Trains a model on these items (the shipped model is trained on all of `data/closure`).
 ///
-/// The temperature is fitted on the held-out fifth by a model trained on the other four, then
+/// The temperatures are fitted on a fifth of them by a model trained on the other four, then
 /// set on the model trained on everything.
 pub fn train_items(items: &[Item]) -> Model {
-    let (test, train): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| is_held_out(&i.id));
-    let part: Vec<Example> = train.iter().flat_map(|i| sentences_of(i)).collect();
-    let check: Vec<Example> = test.iter().flat_map(|i| sentences_of(i)).collect();
-    let t = Model::train(&part, config(), None).fit_temperature(&check);
-    let examples: Vec<Example> = items.iter().flat_map(sentences_of).collect();
-    Model::train(&examples, config(), None).with_temperature(t)
+    let (test, train): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| is_calibration(&i.id));
+    let (sentence, message) = configs();
+    let part = examples_of_all(train);
+    let check = examples_of_all(test);
+    let t = Model::train(&part, sentence, message, None).fit_temperatures(&check);
+    let all = examples_of_all(items);
+    Model::train(&all, sentence, message, None).with_temperatures(t)
 }
 
-/// The training settings ([`TrainConfig::default`]; `DEALWATCH_TRAIN=epochs,rate,l2` overrides
-/// them for experiments).
-fn config() -> TrainConfig {
-    let mut cfg = TrainConfig::default();
-    if let Ok(v) = std::env::var("DEALWATCH_TRAIN") {
+/// The training settings of the sentence and the message scorer. `DEALWATCH_TRAIN` and
+/// `DEALWATCH_TRAIN_MESSAGE` (`epochs,rate,l2`) override them for experiments.
+fn configs() -> (TrainConfig, TrainConfig) {
+    let sentence = TrainConfig::default();
+    // A message holds the features of all its sentences: a smaller step for as many more.
+    let message = TrainConfig {
+        rate: 0.02,
+        ..TrainConfig::default()
+    };
+    (
+        overridden(sentence, "DEALWATCH_TRAIN"),
+        overridden(message, "DEALWATCH_TRAIN_MESSAGE"),
+    )
+}
+
+fn overridden(mut cfg: TrainConfig, var: &str) -> TrainConfig {
+    if let Ok(v) = std::env::var(var) {
         let parts: Vec<&str> = v.split(',').collect();
         if let [e, r, l] = parts.as_slice() {
             cfg.epochs = e.parse().unwrap_or(cfg.epochs);
@@ -219,10 +264,38 @@ pub struct Grade {
 }
 
 impl Grade {
+    /// Adds another grade's counts to this one.
+    pub fn merge(&mut self, other: Grade) {
+        self.items += other.items;
+        self.correct += other.correct;
+        self.revisit.0 += other.revisit.0;
+        self.revisit.1 += other.revisit.1;
+        for (mine, theirs) in [
+            (&mut self.by_lang, other.by_lang),
+            (&mut self.by_label, other.by_label),
+        ] {
+            for (key, ok, total) in theirs {
+                match mine.iter_mut().find(|e| e.0 == key) {
+                    Some(e) => {
+                        e.1 += ok;
+                        e.2 += total;
+                    }
+                    None => mine.push((key, ok, total)),
+                }
+            }
+        }
+        mine_sort(&mut self.by_lang);
+        mine_sort(&mut self.by_label);
+    }
+
     /// Share of items correct.
     pub fn accuracy(&self) -> f64 {
         self.correct as f64 / self.items.max(1) as f64
     }
+}
+
+fn mine_sort(v: &mut [(String, usize, usize)]) {
+    v.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 fn bump(v: &mut Vec<(String, usize, usize)>, key: &str, ok: bool) {
@@ -320,6 +393,23 @@ pub fn held_out_report(items: &[Item], errors: bool) -> String {
     out
 }
 
+/// Five-fold cross-validation: five models, each trained on four folds and graded on the fifth;
+/// every item is graded once, by a model that never saw it. Steadier than one held-out split
+/// for comparing changes to the features or the training.
+pub fn cross_validation_report(items: &[Item]) -> String {
+    let mut all = Grade::default();
+    let mut folds = Vec::new();
+    for f in 0..5 {
+        let (test, train): (Vec<Item>, Vec<Item>) =
+            items.iter().cloned().partition(|i| fold_of(&i.id) == f);
+        let model = train_items(&train);
+        let g = grade(&test, &model);
+        folds.push(format!("{:.3}", g.accuracy()));
+        all.merge(g);
+    }
+    format!("5-fold cross-validation: folds {}\n{all}", folds.join(" "))
+}
+
 /// Which sentence of a message one of the user's decisions points at.
 #[derive(Debug, Clone, Copy)]
 pub enum Pointed<'a> {
@@ -330,15 +420,16 @@ pub enum Pointed<'a> {
     MostLikely,
 }
 
-/// The training sentence of one user decision on a message's `text`: the pointed sentence with
-/// `label`; empty when the sentence is not found or the label is unknown.
+/// The training examples of one user decision on a message's `text`: the pointed sentence
+/// with `label` (when it is found) and the whole message with `label`; none when the label is
+/// unknown or the text holds no sentence.
 pub fn feedback_example(
     text: &str,
     sent: NaiveDate,
     pointed: Pointed<'_>,
     label: &str,
     base: &Model,
-) -> Option<Example> {
+) -> Option<Examples> {
     let class = class_of(label)?;
     let doc = Doc::new(text);
     let mut best: Option<(f32, Vec<u32>)> = None;
@@ -359,19 +450,28 @@ pub fn feedback_example(
                     .unwrap_or("")
                     .split_whitespace()
                     .count();
-                let p = base.probs(&feats)[class];
+                let p = base.sentence.probs(&feats)[class];
                 if words >= 4 && best.as_ref().is_none_or(|(bp, _)| p > *bp) {
                     best = Some((p, feats));
                 }
             }
         }
     }
-    // One decision of the user outweighs many of the shipped data's sentences: it is about this
-    // mailbox, and the model's probabilities are tempered for sentences it never saw.
-    best.map(|(_, feats)| Example {
+    let mut feats = Vec::new();
+    message_features(&doc, sent, &mut feats);
+    if feats.is_empty() {
+        return None;
+    }
+    // One decision of the user outweighs many of the shipped data's examples: it is about this
+    // mailbox, and the model's probabilities are tempered for text it never saw.
+    let example = |feats| Example {
         feats,
         label: class,
         weight: FEEDBACK_WEIGHT,
+    };
+    Some(Examples {
+        sentences: best.map(|(_, f)| example(f)).into_iter().collect(),
+        messages: vec![example(feats)],
     })
 }
 
@@ -380,12 +480,17 @@ const FEEDBACK_WEIGHT: f32 = 4.0;
 
 /// Adapts `base` to the user's examples: trained on them alone, regularised towards `base` so
 /// that what the user never corrected keeps its reading.
-pub fn adapt(base: &Model, examples: &[Example]) -> Model {
-    let cfg = TrainConfig {
+pub fn adapt(base: &Model, examples: &Examples) -> Model {
+    let sentence = TrainConfig {
         epochs: 60,
         rate: 0.5,
         l2: 0.005,
         seed: 0x5eed_0a0a,
     };
-    Model::train(examples, cfg, Some(base))
+    // A message holds many sentences' features: a smaller step, as in the shipped training.
+    let message = TrainConfig {
+        rate: 0.05,
+        ..sentence
+    };
+    Model::train(examples, sentence, message, Some(base))
 }
