@@ -28,7 +28,8 @@ use crate::store::Store;
 #[derive(Debug, Parser)]
 #[command(name = "dealwatch", version, about, long_about)]
 pub struct Cli {
-    /// Configuration file (TOML); see config/dealwatch.sample.toml.
+    /// Configuration file (TOML; see config/dealwatch.sample.toml); default:
+    /// ~/.config/dealwatch/config.toml or ~/.config/dealwatch.toml when present.
     #[arg(long, global = true, env = "DEALWATCH_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// SQLite database; default from the config, else dealwatch.sqlite in the XDG data dir.
@@ -92,14 +93,39 @@ pub enum Command {
     Hold {
         /// Opportunity id.
         id: i64,
-        /// Revisit date (YYYY-MM-DD).
-        #[arg(long)]
-        until: Option<NaiveDate>,
+        /// Revisit date: YYYY-MM-DD, or words such as "next month", "september", "in 3
+        /// weeks", "Q3".
+        #[arg(long, value_name = "WHEN")]
+        until: Option<String>,
     },
     /// Reopen an opportunity.
     Reopen {
         /// Opportunity id.
         id: i64,
+    },
+    /// Correct a deal by hand: its title, amount, currency or customer (kept in its history).
+    Edit {
+        /// Opportunity id.
+        id: i64,
+        /// The new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The new amount: 1234.50 or 1 234,50.
+        #[arg(long, value_parser = edit::parse_amount)]
+        amount: Option<f64>,
+        /// The currency (ISO 4217: EUR, USD, GBP, CHF…).
+        #[arg(long)]
+        currency: Option<String>,
+        /// The customer organisation (a domain, or an address for free mail).
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// Add a note to a deal's history.
+    Note {
+        /// Opportunity id.
+        id: i64,
+        /// The note.
+        text: String,
     },
     /// Link a message to a deal by hand (its later replies follow it); MESSAGE is the number
     /// `show` prints (#12) or the Message-ID.
@@ -160,12 +186,38 @@ pub enum Command {
     Status,
     /// The weekly digest: preview it, send it now, resend one, or send what is due.
     Digest(digest::DigestArgs),
+    /// Which config file is read, and whether it works (`config path`, `config check`).
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man {
+        /// Write dealwatch.1 and dealwatch-COMMAND.1 into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Run the whole job on the sample mailbox shipped with dealwatch, in a temporary database.
     Demo {
         /// The sample mailbox (default: samples/mailbox of the source tree).
         #[arg(long)]
         mailbox: Option<PathBuf>,
     },
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file this command reads (or where it looked).
+    Path,
+    /// Read the config, fetch every secret it names (never printing it) and say what will run.
+    Check,
 }
 
 /// `scan` arguments.
@@ -192,6 +244,34 @@ pub struct ListArgs {
     /// Only this state (effective: the proposal counts for open ones).
     #[arg(long, value_enum)]
     pub state: Option<StateArg>,
+    /// Only customers whose organisation or a contact contains this text (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub customer: Option<String>,
+    /// Only deals with mail on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Order of the rows.
+    #[arg(long, value_enum, default_value_t = SortBy::Id)]
+    pub sort: SortBy,
+    /// At most this many rows (after sorting).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Whole titles, customers and evidence, not cut to the terminal's width.
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// The order of `opportunities`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SortBy {
+    /// By number, oldest deal first.
+    Id,
+    /// Largest amount first (deals without one last).
+    Amount,
+    /// Latest activity first.
+    Activity,
+    /// By customer, then number.
+    Customer,
 }
 
 /// A state on the command line.
@@ -266,12 +346,17 @@ pub struct Context {
     pub db_path: PathBuf,
     /// Whether "now" was fixed with `--as-of`.
     pub as_of_given: bool,
+    /// `-q`: only errors on stderr (no summaries, no progress).
+    pub quiet: bool,
+    /// The config file read, if any.
+    pub config_path: Option<PathBuf>,
 }
 
 impl Context {
     /// Builds the context from the global options.
     pub fn new(cli: &Cli) -> Result<Context> {
-        let config = match &cli.config {
+        let config_path = cli.config.clone().or_else(setup::default_config);
+        let config = match &config_path {
             Some(p) => RawConfig::load(p)?,
             None => RawConfig::default(),
         };
@@ -289,13 +374,39 @@ impl Context {
             clock,
             db_path,
             as_of_given: cli.as_of.is_some(),
+            quiet: cli.quiet,
+            config_path,
         })
     }
 
     /// Opens the database.
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.db_path)
-            .with_context(|| format!("cannot use database {}", self.db_path.display()))
+        Store::open(&self.db_path).map_err(|e| self.db_error(e))
+    }
+
+    /// Opens the database for a command that changes nothing: read-only when it exists (a
+    /// database the user may not write, another user's or a copy, can still be listed), else
+    /// as [`Context::store`] does. A database an older dealwatch wrote is upgraded first.
+    pub fn read_store(&self) -> Result<Store> {
+        if !self.db_path.exists() {
+            return self.store();
+        }
+        match Store::open_read_only(&self.db_path) {
+            Ok(s) => Ok(s),
+            Err(crate::store::StoreError::NeedsMigration(_)) => self.store(),
+            Err(e) => Err(self.db_error(e)),
+        }
+    }
+
+    /// A database error, naming the file once.
+    fn db_error(&self, e: crate::store::StoreError) -> anyhow::Error {
+        match e {
+            crate::store::StoreError::Open { .. } | crate::store::StoreError::NeedsMigration(_) => {
+                e.into()
+            }
+            e => anyhow::Error::new(e)
+                .context(format!("cannot use database {}", self.db_path.display())),
+        }
     }
 
     /// Proposal settings.
@@ -330,6 +441,12 @@ fn default_db_path() -> PathBuf {
 
 /// Runs a command.
 pub fn run(cli: Cli) -> Result<()> {
+    // These need neither a config nor a database.
+    match &cli.command {
+        Command::Completions { shell } => return setup::completions(*shell),
+        Command::Man { out } => return setup::man(out.as_deref()),
+        _ => {}
+    }
     let ctx = Context::new(&cli)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -348,8 +465,25 @@ pub fn run(cli: Cli) -> Result<()> {
             reason,
             competitor,
         } => runtime.block_on(decide::close(&ctx, id, state, reason, competitor)),
-        Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until)),
+        Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until.as_deref())),
         Command::Reopen { id } => runtime.block_on(decide::reopen(&ctx, id)),
+        Command::Edit {
+            id,
+            title,
+            amount,
+            currency,
+            customer,
+        } => edit::edit(
+            &ctx,
+            id,
+            crate::store::DealEdit {
+                title,
+                amount,
+                currency,
+                customer,
+            },
+        ),
+        Command::Note { id, text } => edit::note(&ctx, id, &text),
         Command::Link { message, deal } => links::link(&ctx, &message, deal),
         Command::Unlink { message } => links::unlink(&ctx, &message),
         Command::Merge { into, from } => links::merge(&ctx, into, from),
@@ -363,14 +497,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status => output::status(&ctx),
         Command::Digest(args) => runtime.block_on(digest::run(&ctx, &args)),
         Command::Demo { mailbox } => runtime.block_on(demo(&ctx, mailbox)),
+        Command::Config { action } => match action {
+            ConfigAction::Path => setup::config_path(&ctx),
+            ConfigAction::Check => setup::config_check(&ctx),
+        },
+        Command::Completions { .. } | Command::Man { .. } => Ok(()),
     }
 }
 
 pub mod decide;
 pub mod digest;
+pub mod edit;
 pub mod eval;
 pub mod links;
 pub mod meetings;
+pub mod setup;
 
 /// Scans a Maildir or mbox into the database.
 async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
@@ -396,6 +537,9 @@ async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
         (None, None) => return scan_imap(ctx, &args.account).await,
     };
     let closed = decide::auto_close(ctx, &mut store).await?;
+    if ctx.quiet {
+        return Ok(());
+    }
     if closed > 0 {
         eprintln!("auto-close: {closed} proposals applied");
     }
@@ -417,7 +561,7 @@ async fn scan_imap(ctx: &Context, accounts: &[String]) -> Result<()> {
         bail!("scan needs --maildir DIR, --mbox FILE, or [accounts.NAME] in the config");
     }
     let reports = crate::daemon::scan_accounts(ctx, accounts).await?;
-    for (name, r) in reports {
+    for (name, r) in reports.into_iter().filter(|_| !ctx.quiet) {
         eprintln!(
             "scanned {} messages from account {name} ({} new, {} already known, {} degraded, {} bytes fetched); {} linked, {} new opportunities",
             r.stats.read,
@@ -467,7 +611,7 @@ pub async fn scan_with<S: crate::source::MailSource>(
         free_mail: &ctx.config.detect.free_mail_domains,
         source_name,
         now: ctx.clock.now(),
-        progress: std::io::stderr().is_terminal(),
+        progress: !ctx.quiet && std::io::stderr().is_terminal(),
         parse_thread: true,
         warm_patterns: false,
     };
@@ -525,6 +669,8 @@ async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
         clock: Box::new(FixedClock(as_of)),
         db_path: tmp.path().join("demo.sqlite"),
         as_of_given: true,
+        quiet: ctx.quiet,
+        config_path: ctx.config_path.clone(),
     };
     let mut store = demo_ctx.store()?;
     let identity = identity::resolve(&demo_ctx.config, &store, identity::Hint::Maildir(&dir))?;
@@ -537,7 +683,7 @@ async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
         as_of.format("%Y-%m-%d %H:%M UTC"),
         stats.link.created
     );
-    output::print_table(&demo_ctx, &store, None)?;
+    output::print_table(&demo_ctx, &store)?;
     println!(
         "\nTry: dealwatch --db FILE scan --maildir {} then dealwatch --db FILE show 1",
         dir.display()

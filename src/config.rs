@@ -68,16 +68,19 @@ impl Secret {
                     .stdin(std::process::Stdio::null())
                     .output()
                     .map_err(|e| err(format!("cannot run password command {program}: {e}")))?;
+                if out.status.code() == Some(127) {
+                    return Err(err(format!("password command `{program}` not found")));
+                }
                 if !out.status.success() {
                     return Err(err(format!(
-                        "password command {program} exited with {}",
+                        "password command `{program}` failed ({})",
                         out.status
                     )));
                 }
                 let text = String::from_utf8_lossy(&out.stdout);
                 let line = text.lines().next().unwrap_or("").trim_end().to_string();
                 if line.is_empty() {
-                    return Err(err(format!("password command {program} printed nothing")));
+                    return Err(err(format!("password command `{program}` printed nothing")));
                 }
                 Ok(line)
             }

@@ -467,8 +467,15 @@ fn progress_bar(total: Option<u64>, enabled: bool) -> ProgressBar {
     };
     bar.set_draw_target(ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} scanning {pos}/{len} messages [{bar:30}] {per_sec} eta {eta}",
+        "{spinner} scanning {pos}/{len} messages [{bar:30}] {rate} eta {eta}",
     ) {
+        // A whole number of messages per second ("4968/s", not "4,967.6376/s").
+        let style = style.with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            },
+        );
         bar.set_style(style.progress_chars("=> "));
     }
     bar

@@ -5,7 +5,9 @@
 
 pub mod calendar;
 pub mod digest;
+mod edits;
 mod links;
+pub use edits::DealEdit;
 pub use links::Correction;
 pub mod migrations;
 
@@ -30,6 +32,9 @@ pub enum StoreError {
         /// Why.
         source: rusqlite::Error,
     },
+    /// A read-only open found a database an older dealwatch wrote (it needs a migration).
+    #[error("database {0} needs an upgrade: run a command that writes (scan) first")]
+    NeedsMigration(String),
     /// The database was written by a newer dealwatch.
     #[error("database schema version {0} is newer than this dealwatch supports ({1})")]
     TooNew(i64, i64),
@@ -361,6 +366,31 @@ impl Store {
             source,
         })?;
         Self::setup(conn)
+    }
+
+    /// Opens an existing database for reading only (commands that change nothing: another
+    /// user's database, or a read-only copy, can be listed). The database must exist and be
+    /// migrated already: a read-only open never writes, not even a migration.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = migrations::MIGRATIONS.len() as i64;
+        if version > latest {
+            return Err(StoreError::TooNew(version, latest));
+        }
+        if version < latest {
+            return Err(StoreError::NeedsMigration(path.display().to_string()));
+        }
+        Ok(Store {
+            conn,
+            linker_version: None,
+        })
     }
 
     /// A second connection to the same database file, for a writer thread; `None` for an

@@ -473,5 +473,8 @@ fn sample_config_parses_and_its_followup_rules_are_usable() {
     let rules = calendar::slot_rules(&cfg.followup).expect("followup rules");
     assert_eq!(rules.tz, chrono_tz::Europe::Paris);
     assert_eq!(rules.holidays.len(), 3);
-    assert!(cfg.calendar.is_some());
+    // [calendar] is there for the user to uncomment, not live with a placeholder server.
+    assert!(cfg.calendar.is_none());
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("# [calendar]\n") && text.contains("# caldav-url = "));
 }

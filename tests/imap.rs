@@ -48,6 +48,8 @@ fn context(config: &Path, db: &Path) -> Context {
         clock: Box::new(SystemClock),
         db_path: db.to_path_buf(),
         as_of_given: false,
+        quiet: true,
+        config_path: Some(config.to_path_buf()),
     }
 }
 

@@ -47,6 +47,8 @@ fn main() -> Result<()> {
         clock: Box::new(SystemClock),
         db_path: db,
         as_of_given: false,
+        quiet: true,
+        config_path: None,
     };
     let cfg = ctx
         .config

@@ -15,6 +15,26 @@ fn current_state(store: &Store, id: i64) -> Result<State> {
     Ok(State::parse(&store.opportunity(id)?.state).unwrap_or(State::Open))
 }
 
+/// The command that retries what the calendar failed to do for a change to `to`.
+fn retry_hint(id: i64, to: State, revisit_on: Option<NaiveDate>) -> String {
+    match (to, revisit_on) {
+        (State::Won, _) => format!("retry with `dealwatch schedule {id}`"),
+        (State::OnHold, Some(d)) => format!("retry with `dealwatch hold {id} --until {d}`"),
+        _ => format!(
+            "retry with `dealwatch {} {id}` once the calendar is reachable",
+            verb(to)
+        ),
+    }
+}
+
+fn verb(to: State) -> &'static str {
+    match to {
+        State::Open => "reopen",
+        State::OnHold => "hold",
+        _ => "show",
+    }
+}
+
 /// Lets the calendar react to a stored change; the change stays even when this fails.
 async fn after_change(
     ctx: &Context,
@@ -24,11 +44,23 @@ async fn after_change(
     to: State,
     revisit_on: Option<NaiveDate>,
 ) -> Result<()> {
-    let outcomes = crate::calendar::on_state_change(store, &ctx.config, id, from, to, revisit_on, ctx.clock.now())
-        .await
-        .with_context(|| {
-            format!("#{id} is now {}, but the calendar could not follow; retry with `dealwatch schedule {id}`", to.as_str())
-        })?;
+    let outcomes = crate::calendar::on_state_change(
+        store,
+        &ctx.config,
+        id,
+        from,
+        to,
+        revisit_on,
+        ctx.clock.now(),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "#{id} is now {}, but the calendar could not follow; {}",
+            to.as_str(),
+            retry_hint(id, to, revisit_on)
+        )
+    })?;
     let mut failed = false;
     for o in &outcomes {
         println!("{o}");
@@ -36,8 +68,9 @@ async fn after_change(
     }
     if failed {
         bail!(
-            "#{id} is now {}, but a calendar delivery failed; retry with `dealwatch schedule {id}`",
-            to.as_str()
+            "#{id} is now {}, but a calendar delivery failed; {}",
+            to.as_str(),
+            retry_hint(id, to, revisit_on)
         );
     }
     Ok(())
@@ -103,8 +136,30 @@ pub async fn close(
     after_change(ctx, &store, id, from, to, None).await
 }
 
+/// `--until`: a date (YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY) or words the detector reads in mail
+/// ("next month", "september", "in 3 weeks", "Q3", "après l'été", "nach Ostern"), resolved
+/// against `now`; it must be after today.
+pub fn parse_until(s: &str, now: chrono::DateTime<chrono::Utc>) -> Result<NaiveDate> {
+    let today = now.date_naive();
+    let t = s.trim();
+    let date = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+        .or_else(|| crate::detect::closure::resolve_date(t, now.fixed_offset()))
+        // A month name alone ("september", "März") reads as "in September".
+        .or_else(|| crate::detect::closure::resolve_date(&format!("in {t}"), now.fixed_offset()));
+    match date {
+        Some(d) if d > today => Ok(d),
+        Some(d) => bail!("--until {t:?} is {d}, not after today ({today})"),
+        None => bail!(
+            "--until {t:?} is not a date: use YYYY-MM-DD (2027-03-01) or words such as \"next month\", \"september\", \"in 3 weeks\", \"Q3\""
+        ),
+    }
+}
+
 /// `hold ID [--until DATE]`.
-pub async fn hold(ctx: &Context, id: i64, until: Option<NaiveDate>) -> Result<()> {
+pub async fn hold(ctx: &Context, id: i64, until: Option<&str>) -> Result<()> {
+    let until = until.map(|u| parse_until(u, ctx.clock.now())).transpose()?;
     let mut store = ctx.store()?;
     let from = current_state(&store, id)?;
     let date = until;

@@ -64,7 +64,7 @@ fn spec(ctx: &Context, name: Option<&str>) -> Result<DigestSpec> {
 pub async fn run(ctx: &Context, args: &DigestArgs) -> Result<()> {
     let now = ctx.clock.now();
     if let Some(html_path) = &args.preview {
-        let store = ctx.store()?;
+        let store = ctx.read_store()?;
         let spec = spec(ctx, args.digest.as_deref())?;
         let d = model::build(&store, &spec, ctx.rules(), now)?;
         let chart = digest::chart::pipeline_png(&d);

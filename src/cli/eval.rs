@@ -70,7 +70,7 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
     let as_of = super::parse_as_of(&labels.as_of)?;
     // The user's adapted model, when `dealwatch train` made one in their database.
     let adapted = if ctx.db_path.exists() {
-        let store = ctx.store()?;
+        let store = ctx.read_store()?;
         store
             .adapted_model()?
             .zip(store.adapted_model_info()?)
@@ -113,6 +113,8 @@ async fn grade_once(
         clock: Box::new(FixedClock(as_of)),
         db_path: tmp.path().join("eval.sqlite"),
         as_of_given: true,
+        quiet: ctx.quiet,
+        config_path: ctx.config_path.clone(),
     };
     let mut store = ectx.store()?;
     if let Some(bytes) = model {

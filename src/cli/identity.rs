@@ -63,14 +63,15 @@ pub fn resolve(config: &Config, store: &Store, hint: Hint<'_>) -> Result<Identit
     };
     let identity = infer(&senders);
     if identity.is_empty() {
-        tracing::warn!(
-            "no [identity] in the config and none could be inferred: every message will look inbound; add [identity] addresses/domains"
+        // Every message would look like the customer's: deals would be found from nothing.
+        anyhow::bail!(
+            "no [identity] in the config and no sent mail to infer it from: add [identity] addresses = [\"you@your-company.com\"] to the config (`dealwatch config path` names the file)"
         );
-        return Ok(identity);
     }
-    eprintln!(
-        "dealwatch: no [identity] configured; inferred from sent mail: addresses {:?}, domains {:?}",
-        identity.addresses, identity.domains
+    tracing::warn!(
+        addresses = ?identity.addresses,
+        domains = ?identity.domains,
+        "no [identity] configured; inferred from sent mail (add [identity] to the config to fix it)"
     );
     let saved = SavedIdentity {
         addresses: identity.addresses.clone(),

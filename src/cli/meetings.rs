@@ -9,7 +9,7 @@ use crate::calendar;
 
 /// `meetings [--ics ID] [--json]`.
 pub fn list(ctx: &Context, ics: Option<i64>, json: bool) -> Result<()> {
-    let store = ctx.store()?;
+    let store = ctx.read_store()?;
     if let Some(id) = ics {
         let Some(m) = store.meeting(id)? else {
             bail!("opportunity {id} has no follow-up meeting");

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Context, ListArgs, proposal_for};
+use super::{Context, ListArgs, SortBy, proposal_for};
 use crate::pipeline::{Proposal, State};
 use crate::store::{OpportunityRow, Store};
 
@@ -82,6 +82,8 @@ pub struct Listed {
     pub proposal: Option<Proposal>,
     /// Linked Message-IDs with angle brackets, oldest first.
     pub message_ids: Vec<String>,
+    /// Proposals the user rejected on this deal.
+    pub rejected: usize,
 }
 
 impl Listed {
@@ -108,24 +110,76 @@ pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<Listed>> {
             opp,
             proposal,
             message_ids,
+            rejected: rejected.len(),
         });
     }
     Ok(out)
 }
 
+/// The last date a deal had mail (ours or the customer's), else its first.
+fn last_activity(o: &OpportunityRow) -> &str {
+    [&o.last_inbound_at, &o.last_outbound_at]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .max()
+        .unwrap_or(&o.first_seen)
+}
+
+/// The rows `args` asks for, in its order.
+pub fn select(rows: Vec<Listed>, args: &ListArgs) -> Vec<Listed> {
+    let state = args.state.map(State::from);
+    let customer = args.customer.as_deref().map(str::to_lowercase);
+    let since = args.since.map(|d| d.to_string());
+    let mut rows: Vec<Listed> = rows
+        .into_iter()
+        .filter(|l| state.is_none_or(|f| l.effective() == f))
+        .filter(|l| {
+            customer.as_deref().is_none_or(|c| {
+                l.opp.customer.to_lowercase().contains(c)
+                    || l.opp.contacts.iter().any(|a| a.to_lowercase().contains(c))
+            })
+        })
+        .filter(|l| since.as_deref().is_none_or(|d| last_activity(&l.opp) >= d))
+        .collect();
+    match args.sort {
+        SortBy::Id => rows.sort_by_key(|l| l.opp.id),
+        SortBy::Amount => rows.sort_by(|a, b| {
+            let key = |l: &Listed| l.opp.amount.unwrap_or(f64::NEG_INFINITY);
+            key(b).total_cmp(&key(a)).then(a.opp.id.cmp(&b.opp.id))
+        }),
+        SortBy::Activity => rows.sort_by(|a, b| {
+            last_activity(&b.opp)
+                .cmp(last_activity(&a.opp))
+                .then(a.opp.id.cmp(&b.opp.id))
+        }),
+        SortBy::Customer => rows.sort_by(|a, b| {
+            a.opp
+                .customer
+                .to_lowercase()
+                .cmp(&b.opp.customer.to_lowercase())
+                .then(a.opp.id.cmp(&b.opp.id))
+        }),
+    }
+    if let Some(n) = args.limit {
+        rows.truncate(n);
+    }
+    rows
+}
+
 /// `opportunities`.
 pub fn list(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let store = ctx.store()?;
-    let filter = args.state.map(State::from);
+    let store = ctx.read_store()?;
+    let rows = select(collect(ctx, &store)?, args);
     if args.json {
-        let items: Vec<OpportunityJson> = collect(ctx, &store)?
+        let items: Vec<OpportunityJson> = rows
             .into_iter()
-            .filter(|l| filter.is_none_or(|f| l.effective() == f))
             .map(
                 |Listed {
                      opp: o,
                      proposal: p,
                      message_ids: ids,
+                     ..
                  }| OpportunityJson {
                     id: o.id,
                     state: State::parse(&o.state).unwrap_or(State::Open).as_str(),
@@ -147,7 +201,8 @@ pub fn list(ctx: &Context, args: &ListArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(());
     }
-    print_table(ctx, &store, filter)
+    print_rows(&rows, args.wide);
+    Ok(())
 }
 
 fn money(amount: Option<f64>, currency: &Option<String>) -> String {
@@ -158,7 +213,7 @@ fn money(amount: Option<f64>, currency: &Option<String>) -> String {
 }
 
 fn cut(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
+    if n == 0 || s.chars().count() <= n {
         s.to_string()
     } else {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
@@ -167,52 +222,54 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
-/// Prints the opportunities table.
-pub fn print_table(ctx: &Context, store: &Store, filter: Option<State>) -> Result<()> {
-    let rows = collect(ctx, store)?;
+/// Prints the opportunities table of every deal (the demo's).
+pub fn print_table(ctx: &Context, store: &Store) -> Result<()> {
+    print_rows(&collect(ctx, store)?, false);
+    Ok(())
+}
+
+/// Prints rows as a table; `wide` cuts nothing.
+fn print_rows(rows: &[Listed], wide: bool) {
+    // Column widths; 0 = as long as it is.
+    let w = |n: usize| if wide { 0 } else { n };
     println!(
         "{:>4}  {:<9} {:<22} {:<26} {:<30} {:>14}",
         "ID", "STATE", "PROPOSAL", "CUSTOMER", "TITLE", "AMOUNT"
     );
-    let mut shown = 0;
-    for l in &rows {
-        if filter.is_some_and(|f| l.effective() != f) {
-            continue;
-        }
+    for l in rows {
         let (o, p) = (&l.opp, &l.proposal);
-        shown += 1;
         let proposal = match p {
             Some(p) => match p.revisit_on {
                 Some(d) if p.state == State::OnHold => format!("{} until {d}", p.state.as_str()),
                 _ => format!("{} ({:.0}%)", p.state.as_str(), p.confidence * 100.0),
             },
+            None if l.rejected > 0 => "- (you rejected one)".to_string(),
             None => "-".to_string(),
         };
         println!(
             "{:>4}  {:<9} {:<22} {:<26} {:<30} {:>14}",
             o.id,
             o.state,
-            cut(&proposal, 22),
-            cut(&o.customer, 26),
-            cut(&o.title, 30),
+            cut(&proposal, w(22)),
+            cut(&o.customer, w(26)),
+            cut(&o.title, w(30)),
             money(o.amount, &o.currency)
         );
         if let Some(p) = p {
-            println!("      ↳ {}", cut(&p.reason, 110));
+            println!("      ↳ {}", cut(&p.reason, w(110)));
             if let Some(e) = &p.evidence {
-                println!("        “{}”", cut(e, 108));
+                println!("        “{}”", cut(e, w(108)));
             }
         }
     }
-    if shown == 0 {
+    if rows.is_empty() {
         println!("(no opportunities)");
     }
-    Ok(())
 }
 
 /// `show ID`: the timeline and the history.
 pub fn show(ctx: &Context, id: i64) -> Result<()> {
-    let store = ctx.store()?;
+    let store = ctx.read_store()?;
     let o = store.opportunity(id)?;
     println!("#{} {}", o.id, o.title);
     println!(
@@ -300,7 +357,7 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
 
 /// `status`: per source and folder, the last sync, the UIDs seen, the last error.
 pub fn status(ctx: &Context) -> Result<()> {
-    let store = ctx.store()?;
+    let store = ctx.read_store()?;
     let rows = store.positions()?;
     println!(
         "database: {} ({} messages)",
