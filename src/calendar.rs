@@ -460,6 +460,23 @@ pub async fn busy_times(
         .collect())
 }
 
+/// The follow-up meetings dealwatch booked for other deals and did not cancel: busy too, even
+/// when no calendar is configured to say so.
+fn own_meetings(store: &Store, skip_uid: &str) -> Result<Vec<Interval>> {
+    Ok(store
+        .meetings()?
+        .into_iter()
+        .map(|m| m.meeting)
+        .filter(|m| m.state == "scheduled" && m.uid != skip_uid)
+        .filter_map(|m| {
+            Some(Interval {
+                start: parse_utc(&m.start_at)?,
+                end: parse_utc(&m.end_at)?,
+            })
+        })
+        .collect())
+}
+
 /// Schedules the follow-up of a won opportunity: at `at` (moving an existing meeting: same UID,
 /// SEQUENCE + 1), or at the first free slot. Without `at`, an already scheduled meeting is not
 /// moved: only deliveries that failed are retried.
@@ -505,7 +522,8 @@ pub async fn schedule(
                 .unwrap_or(now);
             let from = won_at.min(now);
             let to = won_at.max(now) + Duration::days(120);
-            let busy = busy_times(config, from, to, Some(&uid)).await?;
+            let mut busy = busy_times(config, from, to, Some(&uid)).await?;
+            busy.extend(own_meetings(store, &uid)?);
             slot::find_slot(&rules, won_at, now, &busy).ok_or(CalendarError::NoSlot(
                 config.followup.duration_minutes,
                 rules.horizon_business_days,

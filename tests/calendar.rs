@@ -478,3 +478,46 @@ fn sample_config_parses_and_its_followup_rules_are_usable() {
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains("# [calendar]\n") && text.contains("# caldav-url = "));
 }
+
+#[tokio::test]
+async fn two_deals_won_together_get_two_different_slots_without_a_calendar() {
+    let sink = harness::smtp_sink();
+    let cfg = config(&format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Claire <claire@example.com>\"\n",
+        sink.port
+    ));
+    let db = sink.dir.path().join("db.sqlite");
+    let (mut store, first) =
+        harness::store_with_opportunity(&db, "Press line", "acme.test", "bob@acme.test");
+    // A second deal of another customer, won at the same moment.
+    let second = {
+        let linker = store.linker().expect("linker");
+        let id = linker
+            .create(&dealwatch::store::NewOpportunity {
+                title: "Paint booth".into(),
+                customer: "beta.test".into(),
+                subject_norm: "quote q-2026-002".into(),
+                created_from: "quote".into(),
+                anchor_message: 1,
+                first_seen: "2026-01-05T09:00:00+00:00".into(),
+            })
+            .expect("create");
+        linker.commit().expect("commit");
+        id
+    };
+    win(&mut store, first);
+    win(&mut store, second);
+    let mut slots = Vec::new();
+    for id in [first, second] {
+        let out =
+            calendar::on_state_change(&store, &cfg, id, State::Open, State::Won, None, t(WON_AT))
+                .await
+                .unwrap();
+        slots.push(meeting(&out[0]).0);
+    }
+    assert_eq!(slots[0].start, t("2026-01-19T09:00:00Z"));
+    assert!(
+        slots[1].start >= slots[0].end,
+        "the second meeting overlaps the first: {slots:?}"
+    );
+}

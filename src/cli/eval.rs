@@ -28,7 +28,6 @@ struct Labels {
 
 #[derive(Debug, Deserialize)]
 struct Thread {
-    #[allow(dead_code)]
     id: String,
     kind: String,
     anchor_message_id: Option<String>,
@@ -161,6 +160,7 @@ fn report(
     let (mut amount_n, mut amount_ok) = (0, 0);
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut by_lang: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut mismatches: Vec<String> = Vec::new();
     for t in &real {
         let expected = t.expected_state.clone().unwrap_or_else(|| "open".into());
         let lang = by_lang
@@ -173,6 +173,10 @@ fn report(
             .chain(t.message_ids.iter())
             .find_map(|m| owner.get(&norm(m)).copied());
         let Some(idx) = idx else {
+            mismatches.push(format!(
+                "  {}: expected {expected}, no opportunity found",
+                t.id
+            ));
             *confusion.entry((expected, "(missed)".into())).or_default() += 1;
             continue;
         };
@@ -185,6 +189,16 @@ fn report(
         if got == expected {
             state_ok += 1;
             lang.0 += 1;
+        } else {
+            let evidence = opp
+                .proposal
+                .as_ref()
+                .and_then(|p| p.evidence.as_deref().or(Some(p.reason.as_str())))
+                .map_or(String::new(), |e| format!(": “{e}”"));
+            mismatches.push(format!(
+                "  {} (#{}): expected {expected}, got {got}{evidence}",
+                t.id, opp.opp.id
+            ));
         }
         let mine: Vec<String> = t.message_ids.iter().map(|m| norm(m)).collect();
         let linked: Vec<String> = opp.message_ids.iter().map(|m| norm(m)).collect();
@@ -239,6 +253,12 @@ fn report(
             );
         }
         println!();
+    }
+    if !mismatches.is_empty() {
+        println!("state mismatches (thread, deal, expected, got, evidence):");
+        for m in &mismatches {
+            println!("{m}");
+        }
     }
     println!("state accuracy per language:");
     for (lang, (ok, total)) in &by_lang {

@@ -822,7 +822,7 @@ static PRESENTS_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static PRESENTS_VETO_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)sign[ée]|(?-u:\b)(?:signed|unterschrieben|gegengezeichnet|firmad[oa]|firmat[oa]|purchase\s+order|bon\s+de\s+commande|facture|invoice|rechnung)(?-u:\b)|(?-i:(?-u:\b)PO(?-u:\b))|(?-u:\b)(?:d'ici|dès\s+que|demain|la\s+semaine\s+prochaine|dans\s+les\s+prochains\s+jours|tomorrow|next\s+week|in\s+the\s+coming\s+days|morgen|nächste\s+woche|in\s+den\s+nächsten\s+tagen|mañana|domani)(?-u:\b)|(?-u:\b)(?:thanks?|thank\s+you|merci|danke|grazie|gracias)\s+(?:for|pour|für|per|por)\s+(?:\S+\s+){0,2}(?:quote|quotation|proposal|offer|devis|offre|proposition|angebot|preventivo|offerta|presupuesto)",
+        r"(?i)sign[ée]|(?-u:\b)(?:signed|unterschrieben|gegengezeichnet|firmad[oa]|firmat[oa]|purchase\s+order|bon\s+de\s+commande|facture|invoice|rechnung)(?-u:\b)|(?-i:(?-u:\b)PO(?-u:\b))|(?-u:\b)(?:d'ici|dès\s+que|demain|la\s+semaine\s+prochaine|dans\s+les\s+prochains\s+jours|tomorrow|next\s+week|in\s+the\s+coming\s+days|morgen|nächste\s+woche|in\s+den\s+nächsten\s+tagen|mañana|domani)(?-u:\b)|(?-u:\b)(?:thanks?|thank\s+you|merci|danke|grazie|gracias)\s+(?:for|pour|für|per|por)\s+(?:\S+\s+){0,2}(?:quote|quotation|proposal|offer|devis|offre|proposition|angebot|preventivo|offerta|presupuesto)|(?-u:\b)(?:enverrai|enverrons|transmettrai|transmettrons|adresserai|adresserons|ferai\s+parvenir|ferons\s+parvenir|will\s+send|'ll\s+send|will\s+get\s+you|werde|werden|schicke\s+ich\s+ihnen\s+dann|enviar[ée]|enviaremos|mandar[ée]|invier[òo]|invieremo|manderò)(?-u:\b)",
     )
 });
 

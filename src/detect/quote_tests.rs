@@ -334,6 +334,11 @@ fn presents_quote_negative() {
         "vielen Dank für Ihr Angebot.",
         "> Please find attached our quote Q-1.",
         "",
+        // A promise of a quote to come is not a quote.
+        "Je vous transmettrai alors une proposition révisée.",
+        "We will send a revised quotation once the survey is done.",
+        "Dann werden wir Ihnen ein aktualisiertes Angebot schicken.",
+        "Le enviaremos un presupuesto revisado tras la visita.",
     ] {
         assert_eq!(presents_quote(text), None, "{text}");
     }
