@@ -181,6 +181,8 @@ pub enum Outcome {
         sequence: i64,
         /// The slot.
         slot: Interval,
+        /// The time zone the slot is shown in (`followup.timezone`).
+        tz: chrono_tz::Tz,
         /// The invitation mail.
         mail: Delivery,
         /// The CalDAV calendar.
@@ -223,13 +225,15 @@ impl fmt::Display for Outcome {
                 state,
                 sequence,
                 slot,
+                tz,
                 mail,
                 caldav,
             } => write!(
                 f,
-                "#{opportunity}: follow-up meeting {state} {} - {} UTC (sequence {sequence}); invitation mail: {mail}; calendar: {caldav}",
-                slot.start.format("%Y-%m-%d %H:%M"),
-                slot.end.format("%H:%M"),
+                "#{opportunity}: follow-up meeting {state} {} - {} {} ({tz}; sequence {sequence}); invitation mail: {mail}; calendar: {caldav}",
+                slot.start.with_timezone(tz).format("%a %Y-%m-%d %H:%M"),
+                slot.end.with_timezone(tz).format("%H:%M"),
+                slot.start.with_timezone(tz).format("%Z"),
             ),
             Outcome::Reminder {
                 opportunity,
@@ -706,6 +710,9 @@ async fn deliver(
         state: m.state.clone(),
         sequence: m.sequence,
         slot,
+        tz: slot_rules(&config.followup)
+            .map(|r| r.tz)
+            .unwrap_or(chrono_tz::UTC),
         mail,
         caldav,
     })

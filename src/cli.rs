@@ -409,6 +409,23 @@ impl Context {
         }
     }
 
+    /// The user's time zone: `followup.timezone` (UTC when unset or unknown).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.config.followup.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// An RFC 3339 time stored in the database, in the user's time zone, labelled
+    /// ("2026-04-08 10:30 CEST"); the text itself when it is not a time.
+    pub fn local(&self, at: &str) -> String {
+        match DateTime::parse_from_rfc3339(at) {
+            Ok(t) => t
+                .with_timezone(&self.tz())
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string(),
+            Err(_) => at.to_string(),
+        }
+    }
+
     /// Proposal settings.
     pub fn rules(&self) -> ProposalRules {
         ProposalRules {

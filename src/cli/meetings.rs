@@ -43,20 +43,18 @@ pub fn list(ctx: &Context, ics: Option<i64>, json: bool) -> Result<()> {
         println!("no follow-up meetings");
         return Ok(());
     }
-    let tz: chrono_tz::Tz = ctx
-        .config
-        .followup
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::UTC);
-    println!("   ID  WHEN                    STATE      SEQ  MAIL      CALENDAR  DEAL");
+    let tz = ctx.tz();
+    println!(
+        "   ID  {:<26}  STATE      SEQ  MAIL      CALENDAR  DEAL",
+        format!("WHEN ({tz})")
+    );
     for r in rows {
         let when = DateTime::parse_from_rfc3339(&r.meeting.start_at)
-            .map(|t| t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M").to_string())
+            .map(|t| t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string())
             .unwrap_or_else(|_| r.meeting.start_at.clone());
         let deal = crate::smtp::header_safe(&format!("{} ({})", r.title, r.customer), 60);
         println!(
-            "{:>5}  {:<22}  {:<9}  {:>3}  {:<8}  {:<8}  {}",
+            "{:>5}  {:<26}  {:<9}  {:>3}  {:<8}  {:<8}  {}",
             r.meeting.opportunity,
             when,
             r.meeting.state,

@@ -320,8 +320,7 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
             "  {} {} {}{} {}",
             m.date
                 .as_deref()
-                .and_then(|d| d.get(..16))
-                .unwrap_or("????-??-??"),
+                .map_or("????-??-??".to_string(), |d| ctx.local(d)),
             arrow,
             cut(&m.from_addr, 32),
             kind,
@@ -344,7 +343,7 @@ pub fn show(ctx: &Context, id: i64) -> Result<()> {
         for h in history {
             println!(
                 "  {} {} → {} by {}: {}",
-                h.at.get(..16).unwrap_or(&h.at),
+                ctx.local(&h.at),
                 h.from_state,
                 h.to_state,
                 h.actor,

@@ -666,15 +666,7 @@ fn meaningless_or_unsigned_attachments_are_nothing() {
         ),
         None
     );
-    assert_eq!(
-        run(
-            Author::Customer,
-            "Merci de nous le retourner signé.",
-            "",
-            &["devis.pdf"]
-        ),
-        None
-    );
+    assert_eq!(run(Author::Customer, "", "", &["devis.pdf"]), None);
     assert_eq!(run(Author::Customer, "", "", &["Devis_a_signer.pdf"]), None);
 }
 
@@ -903,10 +895,9 @@ fn more_everyday_phrasings() {
         "Können Sie uns die Preise auch ohne Montage nennen?",
         "Wij hebben uw offerte goed ontvangen en bekijken die intern.",
         "Ricevuto, grazie: la valutiamo con l'ufficio tecnico.",
+        "Devis bien reçu, merci. Je le transmets à la direction.",
+        // Decision words aimed at a side task.
+        "Go ahead and send me the revised quote.",
+        "Merci de nous le retourner signé.",
     ]);
-    assert_eq!(
-        customer("Devis bien reçu, merci. Je le transmets à la direction."),
-        None
-    );
-    assert_eq!(customer("Go ahead and send me the revised quote."), None);
 }
