@@ -411,7 +411,11 @@ impl Context {
 
     /// The user's time zone: `followup.timezone` (UTC when unset or unknown).
     pub fn tz(&self) -> chrono_tz::Tz {
-        self.config.followup.timezone.parse().unwrap_or(chrono_tz::UTC)
+        self.config
+            .followup
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::UTC)
     }
 
     /// An RFC 3339 time stored in the database, in the user's time zone, labelled

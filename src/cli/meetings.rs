@@ -50,7 +50,11 @@ pub fn list(ctx: &Context, ics: Option<i64>, json: bool) -> Result<()> {
     );
     for r in rows {
         let when = DateTime::parse_from_rfc3339(&r.meeting.start_at)
-            .map(|t| t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string())
+            .map(|t| {
+                t.with_timezone(&tz)
+                    .format("%a %Y-%m-%d %H:%M %Z")
+                    .to_string()
+            })
             .unwrap_or_else(|_| r.meeting.start_at.clone());
         let deal = crate::smtp::header_safe(&format!("{} ({})", r.title, r.customer), 60);
         println!(
