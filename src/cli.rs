@@ -705,11 +705,37 @@ async fn demo(ctx: &Context, mailbox: Option<PathBuf>) -> Result<()> {
         stats.link.created
     );
     output::print_table(&demo_ctx, &store)?;
+    let me = invocation();
     println!(
-        "\nTry: dealwatch --db FILE scan --maildir {} then dealwatch --db FILE show 1",
+        "\nTry: {me} --db FILE scan --maildir {} then {me} --db FILE show 1",
         dir.display()
     );
     Ok(())
+}
+
+/// How the user runs dealwatch, for hints: `cargo run --release --` from a source tree's
+/// target directory, `dealwatch` when that is on the PATH, else the executable's path.
+fn invocation() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "dealwatch".into();
+    };
+    let in_target = exe
+        .parent()
+        .is_some_and(|d| d.ends_with("target/release") || d.ends_with("target/debug"));
+    if in_target {
+        return "cargo run --release --".into();
+    }
+    let on_path = std::env::var_os("PATH").is_some_and(|p| {
+        std::env::split_paths(&p).any(|d| {
+            std::fs::canonicalize(d.join("dealwatch"))
+                .is_ok_and(|f| std::fs::canonicalize(&exe).is_ok_and(|e| e == f))
+        })
+    });
+    if on_path {
+        "dealwatch".into()
+    } else {
+        exe.display().to_string()
+    }
 }
 
 /// Loads an opportunity's proposal at the context's now.

@@ -43,6 +43,11 @@ pub enum DaemonError {
     /// The configuration has no account.
     #[error("no [accounts.NAME] in the config: nothing to sync")]
     NoAccounts,
+    /// The configuration has neither an account nor a digest: nothing for a daemon to do.
+    #[error(
+        "nothing to do: the config has no [accounts.NAME] to keep in sync and no [digests.NAME] to send (scan a Maildir or mbox with `dealwatch scan` instead)"
+    )]
+    NothingToDo,
 }
 
 impl DaemonError {
@@ -94,8 +99,33 @@ pub struct RoundReport {
 /// Runs every account and the periodic jobs until `shutdown` resolves; then lets the current
 /// batches finish (their transactions commit whole or not at all) for up to 4 s, and returns.
 pub async fn run<F: Future<Output = ()>>(ctx: &Context, shutdown: F) -> Result<(), DaemonError> {
-    if ctx.config.accounts.is_empty() {
-        return Err(DaemonError::NoAccounts);
+    // Without accounts the daemon still sends the digests and applies auto-close on mail
+    // scanned by `dealwatch scan`.
+    if ctx.config.accounts.is_empty() && ctx.config.digests.is_empty() {
+        return Err(DaemonError::NothingToDo);
+    }
+    if !ctx.quiet {
+        let accounts: Vec<&str> = ctx.config.accounts.keys().map(String::as_str).collect();
+        let digests: Vec<String> = ctx
+            .config
+            .digests
+            .iter()
+            .map(|(n, d)| format!("{n} every {} {}", d.schedule, d.timezone))
+            .collect();
+        eprintln!(
+            "dealwatch daemon: watching {}; digests: {}; database {}",
+            if accounts.is_empty() {
+                "no IMAP account (mail comes from `dealwatch scan`)".to_string()
+            } else {
+                format!("IMAP accounts {}", accounts.join(", "))
+            },
+            if digests.is_empty() {
+                "none".to_string()
+            } else {
+                digests.join(", ")
+            },
+            ctx.db_path.display()
+        );
     }
     // The database is opened (and migrated) once before any loop starts: a database that
     // cannot be opened stops the daemon with an error instead of leaving it idle.

@@ -431,8 +431,18 @@ fn negated_or_conditional_acceptance_is_not_won() {
 
 #[test]
 fn acceptance_beats_scheduling_constraint() {
-    let s = customer("C'est bon pour nous, on part là-dessus. Pas de travaux avant le 5 janvier, on a l'inventaire.").expect("signal");
-    assert_eq!(s.decision, Decision::Won);
+    // An acceptance with a start date or a delivery window is a win, not a pause.
+    assert_all(
+        Decision::Won,
+        &[
+            "C'est bon pour nous, on part là-dessus. Pas de travaux avant le 5 janvier, on a l'inventaire.",
+            "We accept the quote. Please don't schedule the installation before the 20th, the site is closed.",
+            "Wir nehmen Ihr Angebot an, die Montage bitte erst nach den Betriebsferien im August.",
+            "Aceptamos la oferta; la instalación, eso sí, a partir de marzo.",
+            "Confermiamo l'ordine, ma la consegna non prima di metà febbraio.",
+            "Akkoord met de offerte, levering graag pas na de bouwvak.",
+        ],
+    );
 }
 
 #[test]

@@ -42,10 +42,11 @@ pub(super) enum Role {
     Time,
     Org,
     Contrast,
+    Task,
 }
 
 /// Every role, in bit order.
-pub(super) const ROLES: [Role; 28] = [
+pub(super) const ROLES: [Role; 29] = [
     Role::Accept,
     Role::Choose,
     Role::Order,
@@ -74,6 +75,7 @@ pub(super) const ROLES: [Role; 28] = [
     Role::Time,
     Role::Org,
     Role::Contrast,
+    Role::Task,
 ];
 
 impl Role {
@@ -108,6 +110,7 @@ impl Role {
             Role::Time => "time",
             Role::Org => "org",
             Role::Contrast => "contrast",
+            Role::Task => "task",
         }
     }
 
