@@ -115,7 +115,7 @@ fn fold_of(id: &str) -> u64 {
 /// Whether an item is in the fifth that fits the temperature: a split independent of the
 /// folds, so a model graded on one fold is calibrated on items of the others.
 fn is_calibration(id: &str) -> bool {
-    id_hash(id, 0x9e37_79b9) % 5 == 0
+    id_hash(id, 0x9e37_79b9).is_multiple_of(5)
 }
 
 fn id_hash(id: &str, salt: u64) -> u64 {
