@@ -293,7 +293,17 @@ fn digest_over_implicit_tls_is_multipart_alternative_with_every_section() {
     for s in SECTIONS {
         assert!(html.contains(s), "HTML lacks {s}");
         assert!(text.contains(s), "text lacks {s}");
+        // Sections that are empty are left out, so none is numbered (no "1, 4, 5" gaps).
+        for n in 1..=7 {
+            assert!(!text.contains(&format!("{n}. {s}")), "numbered: {s}");
+            assert!(!html.contains(&format!("{n}. {s}")), "numbered: {s}");
+        }
     }
+    // The revisit due this week is counted in the summary, like every other section.
+    assert!(
+        text.contains(" to revisit,") && !text.contains(" 0 to revisit,"),
+        "{text}"
+    );
     assert!(
         html.contains("dealwatch accept "),
         "the accept command is shown"

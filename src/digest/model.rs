@@ -304,19 +304,19 @@ pub struct Digest {
     pub timezone: String,
     /// Accounts covered (None: all).
     pub accounts: Option<Vec<String>>,
-    /// 1. Decisions waiting.
+    /// Decisions waiting.
     pub decisions: Vec<DecisionItem>,
-    /// 2. Deals gone quiet, by amount.
+    /// Deals gone quiet, by amount.
     pub quiet: Vec<QuietItem>,
-    /// 3. On-hold deals to revisit in the coming week.
+    /// On-hold deals to revisit in the coming week.
     pub revisits: Vec<RevisitItem>,
-    /// 4. New opportunities this week.
+    /// New opportunities this week.
     pub new: Vec<NewItem>,
-    /// 5. Closed this week and the rates.
+    /// Closed this week and the rates.
     pub closed: Closed,
-    /// 6. Follow-up meetings ahead.
+    /// Follow-up meetings ahead.
     pub meetings: Vec<MeetingItem>,
-    /// 7. The open pipeline by currency and state.
+    /// The open pipeline by currency and state.
     pub pipeline: Vec<PipelineRow>,
 }
 

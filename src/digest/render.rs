@@ -87,15 +87,16 @@ pub fn text(d: &Digest) -> String {
     } else {
         let _ = writeln!(
             o,
-            "{} decision(s) waiting, {} gone quiet, {} new, {} closed this week.",
+            "{} decision(s) waiting, {} gone quiet, {} to revisit, {} new, {} closed this week.",
             d.decisions.len(),
             d.quiet.len(),
+            d.revisits.len(),
             d.new.len(),
             d.closed.items.len()
         );
     }
     if !d.decisions.is_empty() {
-        heading(&mut o, "1. Decisions waiting for you");
+        heading(&mut o, "Decisions waiting for you");
         let _ = writeln!(
             o,
             "dealwatch proposes; you decide. Run the command shown to apply a proposal."
@@ -125,7 +126,7 @@ pub fn text(d: &Digest) -> String {
         }
     }
     if !d.quiet.is_empty() {
-        heading(&mut o, "2. Deals gone quiet");
+        heading(&mut o, "Deals gone quiet");
         for i in &d.quiet {
             let _ = writeln!(
                 o,
@@ -140,7 +141,7 @@ pub fn text(d: &Digest) -> String {
         }
     }
     if !d.revisits.is_empty() {
-        heading(&mut o, "3. On hold: revisit this week");
+        heading(&mut o, "On hold: revisit this week");
         for i in &d.revisits {
             let _ = writeln!(
                 o,
@@ -154,7 +155,7 @@ pub fn text(d: &Digest) -> String {
         }
     }
     if !d.new.is_empty() {
-        heading(&mut o, "4. New opportunities this week");
+        heading(&mut o, "New opportunities this week");
         for i in &d.new {
             let _ = writeln!(
                 o,
@@ -169,7 +170,7 @@ pub fn text(d: &Digest) -> String {
         }
     }
     if !d.closed.items.is_empty() || d.closed.rates.is_some() {
-        heading(&mut o, "5. Closed this week");
+        heading(&mut o, "Closed this week");
         if d.closed.items.is_empty() {
             let _ = writeln!(o, "Nothing closed this week.");
         }
@@ -197,13 +198,13 @@ pub fn text(d: &Digest) -> String {
         }
     }
     if !d.meetings.is_empty() {
-        heading(&mut o, "6. Follow-up meetings ahead");
+        heading(&mut o, "Follow-up meetings ahead");
         for m in &d.meetings {
             let _ = writeln!(o, "- {}: {} ({})", m.when, m.title, m.customer);
         }
     }
     if !d.pipeline.is_empty() {
-        heading(&mut o, "7. Open pipeline");
+        heading(&mut o, "Open pipeline");
         for p in &d.pipeline {
             let cur = if p.currency == "—" {
                 "no amount yet"
