@@ -64,6 +64,10 @@ pub enum Command {
     Show {
         /// Opportunity id.
         id: i64,
+        /// One JSON object (the deal as `opportunities --json` prints it, its messages and its
+        /// history) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Apply the current proposal of an opportunity.
     Accept {
@@ -477,7 +481,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Scan(args) => runtime.block_on(scan(&ctx, &args)),
         Command::Daemon => runtime.block_on(daemon(&ctx)),
         Command::Opportunities(args) => output::list(&ctx, &args),
-        Command::Show { id } => output::show(&ctx, id),
+        Command::Show { id, json } => output::show(&ctx, id, json),
         Command::Accept { id } => runtime.block_on(decide::accept(&ctx, id)),
         Command::Reject { id } => decide::reject(&ctx, id),
         Command::Close {

@@ -162,6 +162,11 @@ fn the_readme_walked_as_a_new_user() {
         show.contains("timeline:") && (show.contains(" CET ") || show.contains(" CEST ")),
         "{show}"
     );
+    let one: serde_json::Value =
+        serde_json::from_str(&u.ok(&["--as-of", as_of, "show", &id, "--json"])).expect("json");
+    assert_eq!(one["deal"]["id"].to_string(), id);
+    assert_eq!(one["deal"]["proposal"]["state"], "won");
+    assert!(one["messages"].as_array().is_some_and(|m| !m.is_empty()));
     let accepted = u.ok(&["--as-of", as_of, "accept", &id]);
     assert!(accepted.contains("won"), "{accepted}");
 

@@ -267,9 +267,85 @@ fn print_rows(rows: &[Listed], wide: bool) {
     }
 }
 
+/// One message of a deal in `show --json`.
+#[derive(Debug, Serialize)]
+struct MessageJson {
+    number: i64,
+    message_id: String,
+    date: Option<String>,
+    direction: String,
+    from: String,
+    subject: String,
+    linked_because: Option<String>,
+}
+
+/// One history line in `show --json`.
+#[derive(Debug, Serialize)]
+struct HistoryJson {
+    at: String,
+    from_state: String,
+    to_state: String,
+    reason: String,
+    by: String,
+    evidence_message: Option<String>,
+}
+
+/// `show ID --json`.
+fn show_json(ctx: &Context, store: &Store, id: i64) -> Result<()> {
+    let o = store.opportunity(id)?;
+    let msgs = store.opportunity_messages(id)?;
+    let proposal = proposal_for(ctx, store, id)?;
+    let messages: Vec<MessageJson> = msgs
+        .iter()
+        .map(|m| MessageJson {
+            number: m.id,
+            message_id: format!("<{}>", m.message_id),
+            date: m.date.clone(),
+            direction: m.direction.clone(),
+            from: m.from_addr.clone(),
+            subject: m.subject.clone(),
+            linked_because: m.link_reason.clone(),
+        })
+        .collect();
+    let history: Vec<HistoryJson> = store
+        .history(id)?
+        .into_iter()
+        .map(|h| HistoryJson {
+            at: h.at,
+            from_state: h.from_state,
+            to_state: h.to_state,
+            reason: h.reason,
+            by: h.actor,
+            evidence_message: h.evidence_message,
+        })
+        .collect();
+    let deal = OpportunityJson {
+        id: o.id,
+        state: State::parse(&o.state).unwrap_or(State::Open).as_str(),
+        proposal: proposal.as_ref().map(ProposalJson::from),
+        title: o.title,
+        customer: o.customer,
+        contacts: o.contacts,
+        quote_ref: o.quote_ref,
+        amount: o.amount,
+        currency: o.currency,
+        message_ids: messages.iter().map(|m| m.message_id.clone()).collect(),
+        first_seen: o.first_seen,
+        last_inbound_at: o.last_inbound_at,
+        last_outbound_at: o.last_outbound_at,
+        revisit_on: o.revisit_on,
+    };
+    let out = serde_json::json!({ "deal": deal, "messages": messages, "history": history });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
 /// `show ID`: the timeline and the history.
-pub fn show(ctx: &Context, id: i64) -> Result<()> {
+pub fn show(ctx: &Context, id: i64, json: bool) -> Result<()> {
     let store = ctx.read_store()?;
+    if json {
+        return show_json(ctx, &store, id);
+    }
     let o = store.opportunity(id)?;
     println!("#{} {}", o.id, o.title);
     println!(
