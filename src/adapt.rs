@@ -78,7 +78,8 @@ pub fn gather(store: &Store) -> Result<(Examples, usize), AdaptError> {
             let decided = h.to_state != "open";
             match (h.actor.as_str(), &h.evidence_message) {
                 // An accepted proposal: its evidence sentence carries the state.
-                ("proposal", Some(mid)) if decided => {
+                // ("web" with an evidence message: accepted on the board.)
+                ("proposal" | "web", Some(mid)) if decided => {
                     let m = by_id(mid);
                     let s = m.and_then(signal);
                     push(m.zip(s).and_then(|(m, s)| {
@@ -86,7 +87,7 @@ pub fn gather(store: &Store) -> Result<(Examples, usize), AdaptError> {
                     }));
                 }
                 // The user decided alone: the customer's last message before the decision.
-                ("user", _) if decided => {
+                ("user" | "web", _) if decided => {
                     let last = msgs.iter().rev().find(|m| {
                         m.direction == "inbound"
                             && m.auto_kind == "none"
@@ -95,9 +96,9 @@ pub fn gather(store: &Store) -> Result<(Examples, usize), AdaptError> {
                     push(last.and_then(|m| example(m, Pointed::MostLikely, &h.to_state)));
                 }
                 // Reopening what a proposal closed: its evidence sentence decided nothing.
-                ("user", _) => {
+                ("user" | "web", _) => {
                     let before = i.checked_sub(1).and_then(|j| history.get(j));
-                    if let Some(prev) = before.filter(|p| p.actor != "user")
+                    if let Some(prev) = before.filter(|p| p.evidence_message.is_some())
                         && let Some(mid) = &prev.evidence_message
                     {
                         let m = by_id(mid);

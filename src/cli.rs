@@ -2,20 +2,20 @@
 //! then validated (dates, paths, config) before anything is touched. Data goes to stdout, logs
 //! and progress to stderr.
 
-pub mod identity;
 pub mod output;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::clock::{Clock, FixedClock, SystemClock};
-use crate::config::{Config, RawConfig};
+use crate::clock::FixedClock;
 use crate::ingest::{self, ScanOptions};
-use crate::pipeline::{self, ProposalRules, State};
+use crate::ops::decide::{By, Decided};
+use crate::ops::{Context, decide, identity};
+use crate::pipeline::State;
 use crate::source::maildir::MaildirSource;
 use crate::source::mbox::MboxSource;
 use crate::store::Store;
@@ -317,6 +317,16 @@ pub enum ClosedAs {
     Vanished,
 }
 
+impl From<ClosedAs> for State {
+    fn from(c: ClosedAs) -> State {
+        match c {
+            ClosedAs::Won => State::Won,
+            ClosedAs::Lost => State::Lost,
+            ClosedAs::Vanished => State::Vanished,
+        }
+    }
+}
+
 /// Sets up logging to stderr.
 pub fn init_logging(verbose: u8, quiet: bool) {
     let level = match (quiet, verbose) {
@@ -340,130 +350,6 @@ pub fn init_logging(verbose: u8, quiet: bool) {
         .try_init();
 }
 
-/// Everything a command needs: config, clock, database path.
-pub struct Context {
-    /// The configuration.
-    pub config: Config,
-    /// "Now".
-    pub clock: Box<dyn Clock>,
-    /// The database file.
-    pub db_path: PathBuf,
-    /// Whether "now" was fixed with `--as-of`.
-    pub as_of_given: bool,
-    /// `-q`: only errors on stderr (no summaries, no progress).
-    pub quiet: bool,
-    /// The config file read, if any.
-    pub config_path: Option<PathBuf>,
-}
-
-impl Context {
-    /// Builds the context from the global options.
-    pub fn new(cli: &Cli) -> Result<Context> {
-        let config_path = cli.config.clone().or_else(setup::default_config);
-        let config = match &config_path {
-            Some(p) => RawConfig::load(p)?,
-            None => RawConfig::default(),
-        };
-        let clock: Box<dyn Clock> = match &cli.as_of {
-            Some(t) => Box::new(FixedClock(parse_as_of(t)?)),
-            None => Box::new(SystemClock),
-        };
-        let db_path = cli
-            .db
-            .clone()
-            .or_else(|| config.database.path.clone())
-            .unwrap_or_else(default_db_path);
-        Ok(Context {
-            config,
-            clock,
-            db_path,
-            as_of_given: cli.as_of.is_some(),
-            quiet: cli.quiet,
-            config_path,
-        })
-    }
-
-    /// Opens the database.
-    pub fn store(&self) -> Result<Store> {
-        Store::open(&self.db_path).map_err(|e| self.db_error(e))
-    }
-
-    /// Opens the database for a command that changes nothing: read-only when it exists (a
-    /// database the user may not write, another user's or a copy, can still be listed), else
-    /// as [`Context::store`] does. A database an older dealwatch wrote is upgraded first.
-    pub fn read_store(&self) -> Result<Store> {
-        if !self.db_path.exists() {
-            return self.store();
-        }
-        match Store::open_read_only(&self.db_path) {
-            Ok(s) => Ok(s),
-            Err(crate::store::StoreError::NeedsMigration(_)) => self.store(),
-            Err(e) => Err(self.db_error(e)),
-        }
-    }
-
-    /// A database error, naming the file once.
-    fn db_error(&self, e: crate::store::StoreError) -> anyhow::Error {
-        match e {
-            crate::store::StoreError::Open { .. } | crate::store::StoreError::NeedsMigration(_) => {
-                e.into()
-            }
-            e => anyhow::Error::new(e)
-                .context(format!("cannot use database {}", self.db_path.display())),
-        }
-    }
-
-    /// The user's time zone: `followup.timezone` (UTC when unset or unknown).
-    pub fn tz(&self) -> chrono_tz::Tz {
-        self.config
-            .followup
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::UTC)
-    }
-
-    /// An RFC 3339 time stored in the database, in the user's time zone, labelled
-    /// ("2026-04-08 10:30 CEST"); the text itself when it is not a time.
-    pub fn local(&self, at: &str) -> String {
-        match DateTime::parse_from_rfc3339(at) {
-            Ok(t) => t
-                .with_timezone(&self.tz())
-                .format("%Y-%m-%d %H:%M %Z")
-                .to_string(),
-            Err(_) => at.to_string(),
-        }
-    }
-
-    /// Proposal settings.
-    pub fn rules(&self) -> ProposalRules {
-        ProposalRules {
-            quiet_days: self.config.detect.quiet_days,
-        }
-    }
-}
-
-/// `--as-of`: RFC 3339, or a date (midnight UTC).
-pub fn parse_as_of(s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        && let Some(t) = d.and_hms_opt(0, 0, 0)
-    {
-        return Ok(t.and_utc());
-    }
-    bail!("invalid --as-of {s:?}: expected RFC 3339 (2026-03-02T09:00:00Z) or YYYY-MM-DD")
-}
-
-fn default_db_path() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("dealwatch").join("dealwatch.sqlite")
-}
-
 /// Runs a command.
 pub fn run(cli: Cli) -> Result<()> {
     // These need neither a config nor a database.
@@ -472,7 +358,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man { out } => return setup::man(out.as_deref()),
         _ => {}
     }
-    let ctx = Context::new(&cli)?;
+    let ctx = Context::load(
+        cli.config.clone().or_else(setup::default_config),
+        cli.db.clone(),
+        cli.as_of.as_deref(),
+        cli.quiet,
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -482,16 +373,28 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Daemon => runtime.block_on(daemon(&ctx)),
         Command::Opportunities(args) => output::list(&ctx, &args),
         Command::Show { id, json } => output::show(&ctx, id, json),
-        Command::Accept { id } => runtime.block_on(decide::accept(&ctx, id)),
-        Command::Reject { id } => decide::reject(&ctx, id),
+        Command::Accept { id } => decided(runtime.block_on(decide::accept(&ctx, id, By::Cli))),
+        Command::Reject { id } => decided(decide::reject(&ctx, id)),
         Command::Close {
             id,
             state,
             reason,
             competitor,
-        } => runtime.block_on(decide::close(&ctx, id, state, reason, competitor)),
-        Command::Hold { id, until } => runtime.block_on(decide::hold(&ctx, id, until.as_deref())),
-        Command::Reopen { id } => runtime.block_on(decide::reopen(&ctx, id)),
+        } => decided(runtime.block_on(decide::close(
+            &ctx,
+            id,
+            state.into(),
+            reason,
+            competitor,
+            By::Cli,
+        ))),
+        Command::Hold { id, until } => decided(runtime.block_on(decide::hold(
+            &ctx,
+            id,
+            until.as_deref(),
+            By::Cli,
+        ))),
+        Command::Reopen { id } => decided(runtime.block_on(decide::reopen(&ctx, id, By::Cli))),
         Command::Edit {
             id,
             title,
@@ -530,13 +433,25 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-pub mod decide;
 pub mod digest;
 pub mod edit;
 pub mod eval;
 pub mod links;
 pub mod meetings;
 pub mod setup;
+
+/// Prints what a decision did; a calendar that could not follow is the command's error.
+fn decided(done: Result<Decided>) -> Result<()> {
+    let done = done?;
+    println!("{}", done.summary);
+    for o in &done.outcomes {
+        println!("{o}");
+    }
+    match done.calendar_error {
+        Some(e) => bail!(e),
+        None => Ok(()),
+    }
+}
 
 /// Scans a Maildir or mbox into the database.
 async fn scan(ctx: &Context, args: &ScanArgs) -> Result<()> {
@@ -742,16 +657,3 @@ fn invocation() -> String {
     }
 }
 
-/// Loads an opportunity's proposal at the context's now.
-pub fn proposal_for(ctx: &Context, store: &Store, id: i64) -> Result<Option<pipeline::Proposal>> {
-    let opp = store.opportunity(id)?;
-    let msgs = store.opportunity_messages(id)?;
-    let rejected = store.rejections(id)?;
-    Ok(pipeline::propose(
-        &opp,
-        &msgs,
-        &rejected,
-        ctx.clock.now(),
-        ctx.rules(),
-    ))
-}

@@ -15,8 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::cli::Context;
-use crate::cli::identity;
+use crate::ops::Context;
+use crate::ops::identity;
 use crate::config::{AccountConfig, Identity};
 use crate::ingest::{self, IngestError, ScanOptions, ScanStats};
 use crate::source::imap::{BatchLimit, IdleOutcome, ImapError, ImapSession, ImapSource};
@@ -75,7 +75,7 @@ async fn tick(ctx: &Context, store: &mut Store, now: DateTime<Utc>) {
         }
         Err(e) => tracing::warn!("weekly digests: {e}"),
     }
-    match crate::cli::decide::auto_close(ctx, store).await {
+    match crate::ops::decide::auto_close(ctx, store).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(applied = n, "auto-close applied proposals"),
         Err(e) => tracing::warn!("auto-close: {e:#}"),

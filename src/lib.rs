@@ -25,6 +25,7 @@ pub mod detect;
 pub mod digest;
 pub mod ingest;
 pub mod mail;
+pub mod ops;
 pub mod pipeline;
 pub mod smtp;
 pub mod source;

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Dovecot, Fault, Proxy};
-use dealwatch::cli::Context;
+use dealwatch::ops::Context;
 use dealwatch::clock::SystemClock;
 use dealwatch::config::RawConfig;
 use dealwatch::store::Store;

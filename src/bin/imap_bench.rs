@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use dealwatch::cli::Context;
+use dealwatch::ops::Context;
 use dealwatch::clock::SystemClock;
 use dealwatch::config::RawConfig;
 use dealwatch::source::imap::ImapSession;

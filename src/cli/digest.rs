@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::Context;
+use crate::ops::Context;
 use crate::digest::{self, DigestSpec, model, render};
 
 /// `digest` arguments.

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 
-use super::Context;
+use crate::ops::Context;
 use crate::store::DealEdit;
 
 /// `edit ID [--title T] [--amount A] [--currency C] [--customer X]`.

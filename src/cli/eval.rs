@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::Context;
+use crate::ops::Context;
 use crate::clock::FixedClock;
 use crate::config::Identity;
 use crate::source::maildir::MaildirSource;
@@ -48,7 +48,7 @@ fn norm(id: &str) -> String {
 /// The `as_of` of a labels file.
 pub fn labels_as_of(path: &Path) -> Result<DateTime<Utc>> {
     let labels: Labels = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-    super::parse_as_of(&labels.as_of)
+    crate::ops::parse_as_of(&labels.as_of)
 }
 
 const STATES: [&str; 5] = ["open", "on_hold", "won", "lost", "vanished"];
@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, corpus: &Path) -> Result<()> {
     } else {
         corpus.to_path_buf()
     };
-    let as_of = super::parse_as_of(&labels.as_of)?;
+    let as_of = crate::ops::parse_as_of(&labels.as_of)?;
     // The user's adapted model, when `dealwatch train` made one in their database.
     let adapted = if ctx.db_path.exists() {
         let store = ctx.read_store()?;
@@ -122,7 +122,7 @@ async fn grade_once(
     let mut src = MaildirSource::open(mail_dir, ectx.config.detect.max_message_bytes)?;
     let identity = ectx.config.identity.clone();
     super::scan_with(&ectx, &mut store, &mut src, &identity, "maildir").await?;
-    let opps = super::output::collect(&ectx, &store)?;
+    let opps = crate::ops::collect(&ectx, &store)?;
     let mut owner: HashMap<String, usize> = HashMap::new();
     for (i, l) in opps.iter().enumerate() {
         for id in &l.message_ids {
@@ -141,7 +141,7 @@ fn store_auto_ids(store: &crate::store::Store) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-type Opp = super::output::Listed;
+type Opp = crate::ops::Listed;
 
 fn report(
     labels: &Labels,

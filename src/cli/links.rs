@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 
-use super::Context;
+use crate::ops::Context;
 use crate::pipeline::correct::{self, Corrected};
 
 fn say(c: &Corrected) {

@@ -4,7 +4,7 @@
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-use super::Context;
+use crate::ops::Context;
 use crate::calendar;
 
 /// `meetings [--ics ID] [--json]`.

@@ -4,7 +4,8 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Context, ListArgs, SortBy, proposal_for};
+use super::{ListArgs, SortBy};
+use crate::ops::{Context, Listed, collect, proposal_for};
 use crate::pipeline::{Proposal, State};
 use crate::store::{OpportunityRow, Store};
 
@@ -72,48 +73,6 @@ impl From<&Proposal> for ProposalJson {
             revisit_on: p.revisit_on.map(|d| d.to_string()),
         }
     }
-}
-
-/// An opportunity as listed: its row, its proposal at "now", its Message-IDs.
-pub struct Listed {
-    /// The stored opportunity.
-    pub opp: OpportunityRow,
-    /// What dealwatch proposes now.
-    pub proposal: Option<Proposal>,
-    /// Linked Message-IDs with angle brackets, oldest first.
-    pub message_ids: Vec<String>,
-    /// Proposals the user rejected on this deal.
-    pub rejected: usize,
-}
-
-impl Listed {
-    /// The recorded state, or the proposed one while the recorded state is open.
-    pub fn effective(&self) -> State {
-        let state = State::parse(&self.opp.state).unwrap_or(State::Open);
-        match (state, &self.proposal) {
-            (State::Open, Some(p)) => p.state,
-            _ => state,
-        }
-    }
-}
-
-/// Every opportunity with its proposal at the context's now.
-pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<Listed>> {
-    let mut out = Vec::new();
-    for opp in store.opportunities()? {
-        let msgs = store.opportunity_messages(opp.id)?;
-        let rejected = store.rejections(opp.id)?;
-        let proposal =
-            crate::pipeline::propose(&opp, &msgs, &rejected, ctx.clock.now(), ctx.rules());
-        let message_ids = msgs.iter().map(|m| format!("<{}>", m.message_id)).collect();
-        out.push(Listed {
-            opp,
-            proposal,
-            message_ids,
-            rejected: rejected.len(),
-        });
-    }
-    Ok(out)
 }
 
 /// The last date a deal had mail (ours or the customer's), else its first.

@@ -532,7 +532,7 @@ impl ImapSession {
         )
         .await?;
         for h in headers {
-            if let Some(a) = crate::cli::identity::sender_of(&h) {
+            if let Some(a) = crate::ops::identity::sender_of(&h) {
                 *counts.entry(a).or_insert(0) += 1;
             }
         }

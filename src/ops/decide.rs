@@ -1,12 +1,13 @@
 //! The salesperson decides: accept or reject a proposal, close, hold, reopen. Every change is
-//! recorded in the history with who made it. After a change the calendar reacts
+//! recorded in the history with who made it ([`By`]). After a change the calendar reacts
 //! ([`crate::calendar::on_state_change`]): a win schedules the follow-up meeting, reopening a won
-//! deal cancels it, a hold with a date sets a reminder.
+//! deal cancels it, a hold with a date sets a reminder. The CLI and the web board call these
+//! same functions and render the [`Decided`] they return.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::{ClosedAs, Context, proposal_for};
+use super::{Context, proposal_for};
 use crate::pipeline::{State, evidence_key};
 use crate::store::Store;
 
@@ -35,6 +36,44 @@ fn verb(to: State) -> &'static str {
     }
 }
 
+/// Who made a change, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// The command line.
+    Cli,
+    /// The web board.
+    Web,
+}
+
+impl By {
+    /// The history's actor for a decision made without a proposal.
+    fn user(self) -> &'static str {
+        match self {
+            By::Cli => "user",
+            By::Web => "web",
+        }
+    }
+
+    /// The history's actor for an accepted proposal (the learner reads its evidence).
+    fn proposal(self) -> &'static str {
+        match self {
+            By::Cli => "proposal",
+            By::Web => "web",
+        }
+    }
+}
+
+/// What a decision did: the change, what the calendar did after it, and what failed.
+#[derive(Debug, Default)]
+pub struct Decided {
+    /// One line: "#4: won".
+    pub summary: String,
+    /// What the calendar did, one line each (meeting booked, invitation sent, cancelled).
+    pub outcomes: Vec<String>,
+    /// The change is stored, but the calendar could not follow: why, and how to retry.
+    pub calendar_error: Option<String>,
+}
+
 /// Lets the calendar react to a stored change; the change stays even when this fails.
 async fn after_change(
     ctx: &Context,
@@ -43,8 +82,13 @@ async fn after_change(
     from: State,
     to: State,
     revisit_on: Option<NaiveDate>,
-) -> Result<()> {
-    let outcomes = crate::calendar::on_state_change(
+    summary: String,
+) -> Decided {
+    let mut done = Decided {
+        summary,
+        ..Decided::default()
+    };
+    match crate::calendar::on_state_change(
         store,
         &ctx.config,
         id,
@@ -54,86 +98,91 @@ async fn after_change(
         ctx.clock.now(),
     )
     .await
-    .with_context(|| {
-        format!(
-            "#{id} is now {}, but the calendar could not follow; {}",
-            to.as_str(),
-            retry_hint(id, to, revisit_on)
-        )
-    })?;
-    let mut failed = false;
-    for o in &outcomes {
-        println!("{o}");
-        failed |= o.failed();
+    {
+        Err(e) => {
+            done.calendar_error = Some(format!(
+                "#{id} is now {}, but the calendar could not follow: {e:#}; {}",
+                to.as_str(),
+                retry_hint(id, to, revisit_on)
+            ))
+        }
+        Ok(outcomes) => {
+            let failed = outcomes.iter().any(|o| o.failed());
+            done.outcomes = outcomes.iter().map(ToString::to_string).collect();
+            if failed {
+                done.calendar_error = Some(format!(
+                    "#{id} is now {}, but a calendar delivery failed; {}",
+                    to.as_str(),
+                    retry_hint(id, to, revisit_on)
+                ));
+            }
+        }
     }
-    if failed {
-        bail!(
-            "#{id} is now {}, but a calendar delivery failed; {}",
-            to.as_str(),
-            retry_hint(id, to, revisit_on)
-        );
-    }
-    Ok(())
+    done
 }
 
 /// `accept ID`: applies the current proposal.
-pub async fn accept(ctx: &Context, id: i64) -> Result<()> {
+pub async fn accept(ctx: &Context, id: i64, by: By) -> Result<Decided> {
     let mut store = ctx.store()?;
     let from = current_state(&store, id)?;
     let Some(p) = proposal_for(ctx, &store, id)? else {
         bail!("opportunity {id} has no proposal to accept");
     };
-    let revisit = p
-        .revisit_on
-        .filter(|_| p.state == State::OnHold)
-        .map(|d| d.to_string());
+    let revisit = p.revisit_on.filter(|_| p.state == State::OnHold);
+    let revisit_text = revisit.map(|d| d.to_string());
     store.set_state(
         id,
         p.state.as_str(),
-        revisit.as_deref(),
+        revisit_text.as_deref(),
         &p.reason,
-        "proposal",
+        by.proposal(),
         p.evidence_message_id.as_deref(),
         ctx.clock.now(),
     )?;
-    println!("#{id}: {}", p.state.as_str());
-    let revisit = p.revisit_on.filter(|_| p.state == State::OnHold);
-    after_change(ctx, &store, id, from, p.state, revisit).await
+    let summary = format!("#{id}: {}", p.state.as_str());
+    Ok(after_change(ctx, &store, id, from, p.state, revisit, summary).await)
 }
 
 /// `reject ID`: the proposal is not made again for the same evidence.
-pub fn reject(ctx: &Context, id: i64) -> Result<()> {
+pub fn reject(ctx: &Context, id: i64) -> Result<Decided> {
     let store = ctx.store()?;
     let Some(p) = proposal_for(ctx, &store, id)? else {
         bail!("opportunity {id} has no proposal to reject");
     };
     store.reject(id, p.state.as_str(), &evidence_key(&p), ctx.clock.now())?;
-    println!("#{id}: proposal {} rejected", p.state.as_str());
-    Ok(())
+    Ok(Decided {
+        summary: format!("#{id}: proposal {} rejected", p.state.as_str()),
+        ..Decided::default()
+    })
 }
 
-/// `close ID --as STATE`.
+/// `close ID --as STATE` (won, lost or vanished), with an optional reason and the competitor
+/// who got the order.
 pub async fn close(
     ctx: &Context,
     id: i64,
-    state: ClosedAs,
+    to: State,
     reason: Option<String>,
     competitor: Option<String>,
-) -> Result<()> {
+    by: By,
+) -> Result<Decided> {
+    if !matches!(to, State::Won | State::Lost | State::Vanished) {
+        bail!(
+            "a deal is closed as won, lost or vanished, not {}",
+            to.as_str()
+        );
+    }
     let mut store = ctx.store()?;
     let from = current_state(&store, id)?;
-    let to = match state {
-        ClosedAs::Won => State::Won,
-        ClosedAs::Lost => State::Lost,
-        ClosedAs::Vanished => State::Vanished,
-    };
-    let mut why = reason.unwrap_or_else(|| "closed by the user".to_string());
-    if let Some(c) = competitor {
+    let mut why = reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "closed by the user".to_string());
+    if let Some(c) = competitor.filter(|c| !c.trim().is_empty()) {
         why = format!("{why} (order went to {c})");
     }
-    store.set_state(id, to.as_str(), None, &why, "user", None, ctx.clock.now())?;
-    println!("#{id}: {}", to.as_str());
-    after_change(ctx, &store, id, from, to, None).await
+    store.set_state(id, to.as_str(), None, &why, by.user(), None, ctx.clock.now())?;
+    let summary = format!("#{id}: {}", to.as_str());
+    Ok(after_change(ctx, &store, id, from, to, None, summary).await)
 }
 
 /// `--until`: a date (YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY) or words the detector reads in mail
@@ -158,31 +207,33 @@ pub fn parse_until(s: &str, now: chrono::DateTime<chrono::Utc>) -> Result<NaiveD
 }
 
 /// `hold ID [--until DATE]`.
-pub async fn hold(ctx: &Context, id: i64, until: Option<&str>) -> Result<()> {
-    let until = until.map(|u| parse_until(u, ctx.clock.now())).transpose()?;
+pub async fn hold(ctx: &Context, id: i64, until: Option<&str>, by: By) -> Result<Decided> {
+    let until = until
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| parse_until(u, ctx.clock.now()))
+        .transpose()?;
     let mut store = ctx.store()?;
     let from = current_state(&store, id)?;
-    let date = until;
-    let until = until.map(|d| d.to_string());
-    let why = match &until {
+    let until_text = until.map(|d| d.to_string());
+    let why = match &until_text {
         Some(d) => format!("on hold until {d}"),
         None => "on hold".to_string(),
     };
     store.set_state(
         id,
         State::OnHold.as_str(),
-        until.as_deref(),
+        until_text.as_deref(),
         &why,
-        "user",
+        by.user(),
         None,
         ctx.clock.now(),
     )?;
-    println!("#{id}: {why}");
-    after_change(ctx, &store, id, from, State::OnHold, date).await
+    let summary = format!("#{id}: {why}");
+    Ok(after_change(ctx, &store, id, from, State::OnHold, until, summary).await)
 }
 
 /// `reopen ID`.
-pub async fn reopen(ctx: &Context, id: i64) -> Result<()> {
+pub async fn reopen(ctx: &Context, id: i64, by: By) -> Result<Decided> {
     let mut store = ctx.store()?;
     let from = current_state(&store, id)?;
     store.set_state(
@@ -190,12 +241,12 @@ pub async fn reopen(ctx: &Context, id: i64) -> Result<()> {
         State::Open.as_str(),
         None,
         "reopened by the user",
-        "user",
+        by.user(),
         None,
         ctx.clock.now(),
     )?;
-    println!("#{id}: open");
-    after_change(ctx, &store, id, from, State::Open, None).await
+    let summary = format!("#{id}: open");
+    Ok(after_change(ctx, &store, id, from, State::Open, None, summary).await)
 }
 
 /// `auto-close = true`: applies every proposal at or above `auto-close-confidence` as the
@@ -207,7 +258,7 @@ pub async fn auto_close(ctx: &Context, store: &mut Store) -> Result<usize> {
     }
     let threshold = ctx.config.detect.auto_close_confidence;
     let mut applied = 0;
-    for listed in super::output::collect(ctx, store)? {
+    for listed in super::collect(ctx, store)? {
         let Some(p) = listed.proposal else { continue };
         if f64::from(p.confidence) < threshold {
             continue;
@@ -231,8 +282,9 @@ pub async fn auto_close(ctx: &Context, store: &mut Store) -> Result<usize> {
             confidence = p.confidence,
             "auto-closed"
         );
-        if let Err(e) = after_change(ctx, store, id, from, p.state, revisit).await {
-            tracing::warn!(opportunity = id, error = %format!("{e:#}"), "calendar did not follow the auto-close");
+        let done = after_change(ctx, store, id, from, p.state, revisit, String::new()).await;
+        if let Some(e) = done.calendar_error {
+            tracing::warn!(opportunity = id, error = %e, "calendar did not follow the auto-close");
         }
         applied += 1;
     }
