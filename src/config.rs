@@ -205,6 +205,55 @@ pub struct RawConfig {
     pub followup: FollowupConfig,
     /// The CalDAV calendar, if any.
     pub calendar: Option<CalendarConfig>,
+    /// The web board (`dealwatch serve`; also served by `daemon` when present).
+    pub web: Option<WebConfig>,
+}
+
+/// The web board: where it listens, who may log in, how digest links are signed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address and port; loopback by default (`127.0.0.1:8425`).
+    #[serde(default = "default_web_listen")]
+    pub listen: String,
+    /// The board's address as the digest's readers reach it (`https://…`); digests carry
+    /// one-click links only when it is set.
+    pub public_url: Option<String>,
+    /// Signs digest links (a long random string from an env var or command); required with
+    /// `public-url`.
+    pub secret: Option<Secret>,
+    /// Days a digest link stays valid.
+    #[serde(default = "default_link_days")]
+    pub link_days: u32,
+    /// Hours a login lasts.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+    /// `Secure` cookies; default: when `public-url` is https.
+    pub secure_cookies: Option<bool>,
+    /// Who may log in, by user name.
+    #[serde(default)]
+    pub users: BTreeMap<String, WebUser>,
+}
+
+/// One person who may log in to the board.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WebUser {
+    /// Their password (or a long token), from an env var or a command; hashed (Argon2) when the
+    /// board starts, the clear text is not kept.
+    pub password: Secret,
+    /// The accounts whose deals they see; default all of them.
+    pub accounts: Option<Vec<String>>,
+}
+
+fn default_web_listen() -> String {
+    "127.0.0.1:8425".to_string()
+}
+fn default_link_days() -> u32 {
+    14
+}
+fn default_session_hours() -> u32 {
+    12
 }
 
 /// Our own addresses and domains: mail from them is outbound, between them internal.
@@ -541,6 +590,38 @@ impl RawConfig {
                     "digests.{name}.timezone: unknown time zone {:?}",
                     d.timezone
                 )));
+            }
+        }
+        if let Some(w) = &self.web {
+            if w.listen.parse::<std::net::SocketAddr>().is_err() {
+                return Err(ConfigError::Invalid(format!(
+                    "web.listen: {:?} is not an address and port (127.0.0.1:8425)",
+                    w.listen
+                )));
+            }
+            if let Some(u) = &w.public_url
+                && !(u.starts_with("https://") || u.starts_with("http://"))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "web.public-url: {u:?} must start with https:// or http://"
+                )));
+            }
+            if w.public_url.is_some() && w.secret.is_none() {
+                return Err(ConfigError::Invalid(
+                    "web: public-url needs secret.env or secret.command to sign digest links"
+                        .into(),
+                ));
+            }
+            for (name, u) in &w.users {
+                for a in u.accounts.iter().flatten() {
+                    if !self.accounts.contains_key(a) && !["maildir", "mbox"].contains(&a.as_str())
+                    {
+                        return Err(ConfigError::Invalid(format!(
+                            "web.users.{name}.accounts: no account {a:?} (accounts: {})",
+                            self.accounts.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )));
+                    }
+                }
             }
         }
         if self.followup.timezone.parse::<chrono_tz::Tz>().is_err() {

@@ -8,6 +8,7 @@
 //! - [`run`] records, sends, retries and resends, at most once per digest and week.
 
 pub mod chart;
+pub mod links;
 pub mod model;
 pub mod render;
 pub mod run;

@@ -654,6 +654,30 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every opportunity's sources (as [`Store::opportunity_sources`]), in one query.
+    pub fn all_sources(&self) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT m.opportunity_id, l.source FROM message_locations l \
+             JOIN messages m ON m.id = l.message WHERE m.opportunity_id IS NOT NULL \
+             ORDER BY m.opportunity_id, l.source",
+        )?;
+        let mut out: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, source) = row?;
+            out.entry(id).or_default().push(source);
+        }
+        Ok(out)
+    }
+
+    /// A number that changes whenever another connection commits a change to the database
+    /// (SQLite's `data_version`): readers that cache use it to know when to reload.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Proposals the user rejected for an opportunity: (state, evidence).
     pub fn rejections(&self, id: i64) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare_cached(

@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, args: &DigestArgs) -> Result<()> {
     if let Some(html_path) = &args.preview {
         let store = ctx.read_store()?;
         let spec = spec(ctx, args.digest.as_deref())?;
-        let d = model::build(&store, &spec, ctx.rules(), now)?;
+        let d = digest::run::linked(&ctx.config, model::build(&store, &spec, ctx.rules(), now)?, now)?;
         let chart = digest::chart::pipeline_png(&d);
         // The preview embeds the chart as a data: URI so a browser shows it; mail uses cid:.
         let src = chart

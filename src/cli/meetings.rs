@@ -1,11 +1,10 @@
 //! `meetings` lists the follow-up meetings (or prints one invitation's iCalendar text);
 //! `schedule` schedules or moves one.
 
-use anyhow::{Context as _, Result, bail};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use anyhow::{Result, bail};
+use chrono::DateTime;
 
 use crate::ops::Context;
-use crate::calendar;
 
 /// `meetings [--ics ID] [--json]`.
 pub fn list(ctx: &Context, ics: Option<i64>, json: bool) -> Result<()> {
@@ -71,39 +70,14 @@ pub fn list(ctx: &Context, ics: Option<i64>, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Parses `--at`: RFC 3339, or a local time in `tz`.
-pub fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-            return tz
-                .from_local_datetime(&n)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .with_context(|| format!("--at {s:?} does not exist in {tz} (clock change)"));
-        }
-    }
-    bail!("invalid --at {s:?}: expected RFC 3339 or YYYY-MM-DD HH:MM in {tz}")
-}
-
 /// `schedule ID [--at TIME]`.
 pub async fn schedule(ctx: &Context, id: i64, at: Option<&str>) -> Result<()> {
-    let store = ctx.store()?;
-    let rules = calendar::slot_rules(&ctx.config.followup)?;
-    let at = at.map(|a| parse_at(a, rules.tz)).transpose()?;
-    let outcome = calendar::schedule(&store, &ctx.config, id, at, ctx.clock.now()).await?;
-    println!("{outcome}");
-    if outcome.failed() {
-        bail!("#{id}: a delivery failed; run `dealwatch schedule {id}` again to retry it");
+    let done = crate::ops::decide::schedule(ctx, id, at).await?;
+    println!("{}", done.summary);
+    match done.calendar_error {
+        Some(e) => bail!(e),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -113,12 +87,12 @@ mod tests {
     #[test]
     fn at_is_read_in_the_followup_zone() {
         let tz: chrono_tz::Tz = "Europe/Paris".parse().unwrap();
-        let t = parse_at("2026-03-30 09:00", tz).unwrap();
+        let t = crate::ops::decide::parse_at("2026-03-30 09:00", tz).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-03-30T07:00:00+00:00");
-        assert!(parse_at("2026-03-29 02:30", tz).is_err());
-        assert!(parse_at("tomorrow", tz).is_err());
+        assert!(crate::ops::decide::parse_at("2026-03-29 02:30", tz).is_err());
+        assert!(crate::ops::decide::parse_at("tomorrow", tz).is_err());
         assert_eq!(
-            parse_at("2026-01-05T10:00:00Z", tz).unwrap().to_rfc3339(),
+            crate::ops::decide::parse_at("2026-01-05T10:00:00Z", tz).unwrap().to_rfc3339(),
             "2026-01-05T10:00:00+00:00"
         );
     }

@@ -154,6 +154,8 @@ pub struct DecisionItem {
     pub accept: String,
     /// The command that rejects it.
     pub reject: String,
+    /// One-click links to the web board, when `[web] public-url` is set.
+    pub links: Option<DecisionLinks>,
 }
 
 /// An open deal whose customer has not answered our last message.
@@ -585,6 +587,47 @@ fn decision(
         confidence: (p.confidence.clamp(0.0, 1.0) * 100.0).round() as u32,
         accept: format!("dealwatch accept {}", opp.id),
         reject: format!("dealwatch reject {}", opp.id),
+        links: None,
+    }
+}
+
+/// A waiting decision's links to the board: signed confirmation pages, and the deal page.
+#[derive(Debug, Clone)]
+pub struct DecisionLinks {
+    /// Confirms accepting the proposal.
+    pub accept: String,
+    /// Confirms rejecting it.
+    pub reject: String,
+    /// The deal's page (needs a login).
+    pub open: String,
+}
+
+impl Digest {
+    /// Adds one-click links to every waiting decision: signed for this digest (its readers)
+    /// and the deal, valid until `expires`.
+    pub fn with_links(
+        mut self,
+        base: &str,
+        signer: &super::links::LinkSigner,
+        expires: DateTime<Utc>,
+    ) -> Digest {
+        use super::links::LinkAction;
+        let base = base.trim_end_matches('/');
+        let exp = expires.timestamp();
+        for d in &mut self.decisions {
+            d.links = Some(DecisionLinks {
+                accept: format!(
+                    "{base}{}",
+                    signer.path(&self.name, d.id, LinkAction::Accept, exp)
+                ),
+                reject: format!(
+                    "{base}{}",
+                    signer.path(&self.name, d.id, LinkAction::Reject, exp)
+                ),
+                open: format!("{base}/deal/{}", d.id),
+            });
+        }
+        self
     }
 }
 

@@ -123,6 +123,9 @@ pub fn text(d: &Digest) -> String {
                 (None, None) => {}
             }
             let _ = writeln!(o, "   Apply: {}    Reject: {}", i.accept, i.reject);
+            if let Some(l) = &i.links {
+                let _ = writeln!(o, "   Accept: {}\n   Reject: {}", l.accept, l.reject);
+            }
         }
     }
     if !d.quiet.is_empty() {

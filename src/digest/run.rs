@@ -112,6 +112,22 @@ fn rules(config: &Config) -> ProposalRules {
     }
 }
 
+/// The digest with one-click links to the board when `[web] public-url` is set.
+pub fn linked(config: &Config, d: model::Digest, now: DateTime<Utc>) -> Result<model::Digest, DigestError> {
+    let Some(web) = &config.web else {
+        return Ok(d);
+    };
+    let (Some(base), Some(secret)) = (&web.public_url, &web.secret) else {
+        return Ok(d);
+    };
+    let secret = secret
+        .resolve("web.secret")
+        .map_err(|e| DigestError::Config(e.to_string()))?;
+    let signer = super::links::LinkSigner::new(&secret);
+    let expires = now + chrono::Duration::days(i64::from(web.link_days));
+    Ok(d.with_links(base, &signer, expires))
+}
+
 fn parse_time(s: Option<&str>) -> Option<DateTime<Utc>> {
     s.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         .map(|t| t.with_timezone(&Utc))
@@ -157,7 +173,7 @@ pub async fn run_due(
         if store.scheduled_digest(name, &week)?.is_some() {
             continue;
         }
-        let digest = model::build(store, &spec, rules(config), now)?;
+        let digest = linked(config, model::build(store, &spec, rules(config), now)?, now)?;
         let rendered = render_mail(&digest)?;
         let new = NewDigest {
             name: name.clone(),
@@ -287,7 +303,7 @@ pub async fn send_now(
             spec.name
         )));
     }
-    let digest = model::build(store, spec, rules(config), now)?;
+    let digest = linked(config, model::build(store, spec, rules(config), now)?, now)?;
     let rendered = render_mail(&digest)?;
     let new = NewDigest {
         name: spec.name.clone(),

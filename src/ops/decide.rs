@@ -4,8 +4,8 @@
 //! deal cancels it, a hold with a date sets a reminder. The CLI and the web board call these
 //! same functions and render the [`Decided`] they return.
 
-use anyhow::{Result, bail};
-use chrono::NaiveDate;
+use anyhow::{Context as _, Result, bail};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use super::{Context, proposal_for};
 use crate::pipeline::{State, evidence_key};
@@ -290,3 +290,44 @@ pub async fn auto_close(ctx: &Context, store: &mut Store) -> Result<usize> {
     }
     Ok(applied)
 }
+
+/// Parses `--at`: RFC 3339, or a local time in `tz`.
+pub fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+            return tz
+                .from_local_datetime(&n)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .with_context(|| format!("--at {s:?} does not exist in {tz} (clock change)"));
+        }
+    }
+    bail!("invalid --at {s:?}: expected RFC 3339 or YYYY-MM-DD HH:MM in {tz}")
+}
+
+/// `schedule ID [--at TIME]`.
+pub async fn schedule(ctx: &Context, id: i64, at: Option<&str>) -> Result<Decided> {
+    let store = ctx.store()?;
+    let rules = crate::calendar::slot_rules(&ctx.config.followup)?;
+    let at = at
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| parse_at(a.trim(), rules.tz))
+        .transpose()?;
+    let outcome = crate::calendar::schedule(&store, &ctx.config, id, at, ctx.clock.now()).await?;
+    Ok(Decided {
+        summary: outcome.to_string(),
+        outcomes: Vec::new(),
+        calendar_error: outcome.failed().then(|| {
+            format!("#{id}: a delivery failed; run `dealwatch schedule {id}` again to retry it")
+        }),
+    })
+}
+
