@@ -207,6 +207,26 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Serve the web board ([web] in the config: users, and optionally public-url and secret
+    /// for the digest's one-click links) until SIGTERM or Ctrl-C.
+    Serve {
+        /// Address and port; default [web] listen, else 127.0.0.1:8425 (loopback).
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
+    /// Write the deals for a CRM or a spreadsheet: CSV (UTF-8 with BOM, ISO dates, `.`
+    /// decimals; columns in the README) or JSON.
+    Export {
+        /// csv or json.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Only deals in this recorded state.
+        #[arg(long, value_enum)]
+        state: Option<StateArg>,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Run the whole job on the sample mailbox shipped with dealwatch, in a temporary database.
     Demo {
         /// The sample mailbox (default: samples/mailbox of the source tree).
@@ -306,6 +326,15 @@ impl From<StateArg> for State {
     }
 }
 
+/// `export --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Comma-separated values.
+    Csv,
+    /// A JSON array.
+    Json,
+}
+
 /// The three closures.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ClosedAs {
@@ -370,7 +399,7 @@ pub fn run(cli: Cli) -> Result<()> {
         .context("cannot start the async runtime")?;
     match cli.command {
         Command::Scan(args) => runtime.block_on(scan(&ctx, &args)),
-        Command::Daemon => runtime.block_on(daemon(&ctx)),
+        Command::Daemon => daemon(ctx),
         Command::Opportunities(args) => output::list(&ctx, &args),
         Command::Show { id, json } => output::show(&ctx, id, json),
         Command::Accept { id } => decided(runtime.block_on(decide::accept(&ctx, id, By::Cli))),
@@ -425,6 +454,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status => output::status(&ctx),
         Command::Digest(args) => runtime.block_on(digest::run(&ctx, &args)),
         Command::Demo { mailbox } => runtime.block_on(demo(&ctx, mailbox)),
+        Command::Serve { listen } => serve(ctx, listen.as_deref()),
+        Command::Export { format, state, out } => export(&ctx, format, state, out.as_deref()),
         Command::Config { action } => match action {
             ConfigAction::Path => setup::config_path(&ctx),
             ConfigAction::Check => setup::config_check(&ctx),
@@ -516,10 +547,86 @@ async fn scan_imap(ctx: &Context, accounts: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `daemon`: every account until SIGTERM or Ctrl-C.
-async fn daemon(ctx: &Context) -> Result<()> {
-    crate::daemon::run(ctx, shutdown_signal()).await?;
+/// `serve`: the web board until SIGTERM or Ctrl-C, on a multi-threaded runtime.
+fn serve(ctx: Context, listen: Option<&str>) -> Result<()> {
+    let addr = crate::web::listen_addr(&ctx, listen)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    // Fail on a database that cannot be opened before listening.
+    drop(ctx.store()?);
+    if !ctx.quiet {
+        eprintln!("dealwatch board on http://{addr}/ (log in with a [web.users.NAME]; Ctrl-C stops it)");
+    }
+    let ctx = std::sync::Arc::new(ctx);
+    runtime.block_on(crate::web::serve(ctx, addr, shutdown_signal()))?;
     Ok(())
+}
+
+/// `export`: every deal (or those in one state) as CSV or JSON.
+fn export(
+    ctx: &Context,
+    format: ExportFormat,
+    state: Option<StateArg>,
+    out: Option<&Path>,
+) -> Result<()> {
+    let store = ctx.read_store()?;
+    let state = state.map(State::from);
+    let rows: Vec<crate::export::Row> = crate::ops::collect(ctx, &store)?
+        .iter()
+        .filter(|l| state.is_none_or(|s| State::parse(&l.opp.state) == Some(s)))
+        .map(crate::export::Row::from)
+        .collect();
+    let text = match format {
+        ExportFormat::Csv => crate::export::csv(&rows),
+        ExportFormat::Json => crate::export::json(&rows) + "\n",
+    };
+    match out {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        None => print!("{text}"),
+    }
+    if !ctx.quiet && out.is_some() {
+        eprintln!("exported {} deals", rows.len());
+    }
+    Ok(())
+}
+
+/// `daemon`: every account until SIGTERM or Ctrl-C.
+/// With `[web]`, the board is served beside it (on the same runtime) and stops with it.
+fn daemon(ctx: Context) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let ctx = std::sync::Arc::new(ctx);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    runtime.block_on(async {
+        let board = match ctx.config.web {
+            Some(_) => {
+                let addr = crate::web::listen_addr(&ctx, None)?;
+                let router = crate::web::serve(ctx.clone(), addr, wait(stopped.clone()));
+                if !ctx.quiet {
+                    eprintln!("dealwatch daemon: board on http://{addr}/");
+                }
+                Some(tokio::spawn(router))
+            }
+            None => None,
+        };
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        };
+        let result = crate::daemon::run(&ctx, signal).await;
+        if let Some(b) = board {
+            b.abort();
+        }
+        result?;
+        anyhow::Ok(())
+    })
 }
 
 /// Resolves on SIGTERM or SIGINT.

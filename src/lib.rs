@@ -23,6 +23,7 @@ pub mod config;
 pub mod daemon;
 pub mod detect;
 pub mod digest;
+pub mod export;
 pub mod ingest;
 pub mod mail;
 pub mod ops;
@@ -30,6 +31,7 @@ pub mod pipeline;
 pub mod smtp;
 pub mod source;
 pub mod store;
+pub mod web;
 
 /// Keeps memory within budget on glibc: one malloc arena for every thread. glibc otherwise gives
 /// each thread its own arena, and memory freed by the parsing thread stays in it (a 20,000-message
