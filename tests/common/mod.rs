@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod board;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
