@@ -417,12 +417,9 @@ pub fn run(cli: Cli) -> Result<()> {
             competitor,
             By::Cli,
         ))),
-        Command::Hold { id, until } => decided(runtime.block_on(decide::hold(
-            &ctx,
-            id,
-            until.as_deref(),
-            By::Cli,
-        ))),
+        Command::Hold { id, until } => {
+            decided(runtime.block_on(decide::hold(&ctx, id, until.as_deref(), By::Cli)))
+        }
         Command::Reopen { id } => decided(runtime.block_on(decide::reopen(&ctx, id, By::Cli))),
         Command::Edit {
             id,
@@ -557,7 +554,9 @@ fn serve(ctx: Context, listen: Option<&str>) -> Result<()> {
     // Fail on a database that cannot be opened before listening.
     drop(ctx.store()?);
     if !ctx.quiet {
-        eprintln!("dealwatch board on http://{addr}/ (log in with a [web.users.NAME]; Ctrl-C stops it)");
+        eprintln!(
+            "dealwatch board on http://{addr}/ (log in with a [web.users.NAME]; Ctrl-C stops it)"
+        );
     }
     let ctx = std::sync::Arc::new(ctx);
     runtime.block_on(crate::web::serve(ctx, addr, shutdown_signal()))?;
@@ -583,7 +582,9 @@ fn export(
         ExportFormat::Json => crate::export::json(&rows) + "\n",
     };
     match out {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
         None => print!("{text}"),
     }
     if !ctx.quiet && out.is_some() {
@@ -763,4 +764,3 @@ fn invocation() -> String {
         exe.display().to_string()
     }
 }
-

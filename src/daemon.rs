@@ -15,10 +15,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::ops::Context;
-use crate::ops::identity;
 use crate::config::{AccountConfig, Identity};
 use crate::ingest::{self, IngestError, ScanOptions, ScanStats};
+use crate::ops::Context;
+use crate::ops::identity;
 use crate::source::imap::{BatchLimit, IdleOutcome, ImapError, ImapSession, ImapSource};
 use crate::store::{Store, StoreError};
 

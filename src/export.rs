@@ -73,7 +73,10 @@ impl From<&Listed> for Row {
             id: o.id,
             title: o.title.clone(),
             state: o.state.clone(),
-            amount: o.amount.filter(|a| a.is_finite()).map(|a| format!("{a:.2}")),
+            amount: o
+                .amount
+                .filter(|a| a.is_finite())
+                .map(|a| format!("{a:.2}")),
             currency: o.currency.clone(),
             customer: o.customer.clone(),
             contacts: o.contacts.join(";"),
@@ -157,7 +160,10 @@ mod tests {
         assert_eq!(field("plain", true), "plain");
         assert_eq!(field("a,b", true), "\"a,b\"");
         assert_eq!(field("say \"hi\"", true), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(\"x\")", true), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(
+            field("=HYPERLINK(\"x\")", true),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
         assert_eq!(field("-12.50", false), "-12.50");
     }
 }

@@ -198,4 +198,3 @@ pub fn collect(ctx: &Context, store: &Store) -> Result<Vec<Listed>> {
     }
     Ok(out)
 }
-

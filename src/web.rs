@@ -29,7 +29,9 @@ pub use auth::AuthError;
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     /// No `[web]` section.
-    #[error("no [web] section in the config: add one with [web.users.NAME] (see config/dealwatch.sample.toml)")]
+    #[error(
+        "no [web] section in the config: add one with [web.users.NAME] (see config/dealwatch.sample.toml)"
+    )]
     NotConfigured,
     /// Users or secrets.
     #[error(transparent)]
@@ -160,9 +162,11 @@ pub fn router(ctx: Arc<Context>) -> Result<Router, WebError> {
         Some(s) => Some(LinkSigner::new(&s.resolve("web.secret")?)),
         None => None,
     };
-    let secure = web
-        .secure_cookies
-        .unwrap_or_else(|| web.public_url.as_deref().is_some_and(|u| u.starts_with("https://")));
+    let secure = web.secure_cookies.unwrap_or_else(|| {
+        web.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    });
     let app = Arc::new(App {
         ctx,
         auth,
@@ -180,7 +184,10 @@ pub fn router(ctx: Arc<Context>) -> Result<Router, WebError> {
         .route("/figures", get(pages::figures))
         .route("/export.csv", get(pages::export_csv))
         .route("/export.json", get(pages::export_json))
-        .route("/d/{id}/{action}", get(pages::link_confirm).post(pages::link_apply))
+        .route(
+            "/d/{id}/{action}",
+            get(pages::link_confirm).post(pages::link_apply),
+        )
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(headers))
         .with_state(app))
@@ -188,7 +195,10 @@ pub fn router(ctx: Arc<Context>) -> Result<Router, WebError> {
 
 /// Headers on every response: no script or frame from anywhere, no caching of pages that hold
 /// a customer's mail, no referrer leaking a signed link.
-async fn headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     let mut r = next.run(req).await;
     let h = r.headers_mut();
@@ -198,8 +208,14 @@ async fn headers(req: axum::extract::Request, next: axum::middleware::Next) -> a
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     r

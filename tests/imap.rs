@@ -10,9 +10,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Dovecot, Fault, Proxy};
-use dealwatch::ops::Context;
 use dealwatch::clock::SystemClock;
 use dealwatch::config::RawConfig;
+use dealwatch::ops::Context;
 use dealwatch::store::Store;
 
 const AS_OF: &str = "2026-06-01T08:00:00Z";

@@ -9,7 +9,9 @@ use common::board::{AS_OF, Board, Client, SECRET, hidden};
 use dealwatch::digest::links::{LinkAction, LinkSigner};
 
 fn as_of_ts() -> i64 {
-    DateTime::parse_from_rfc3339(AS_OF).expect("as of").timestamp()
+    DateTime::parse_from_rfc3339(AS_OF)
+        .expect("as of")
+        .timestamp()
 }
 
 #[test]
@@ -48,7 +50,11 @@ fn a_login_sets_a_strict_http_only_cookie_and_a_wrong_password_is_refused() {
     let mut other = Client::new(&board);
     let r = other.post(
         "/login",
-        &[("token", "forged"), ("user", "alice"), ("password", "alice-password-1")],
+        &[
+            ("token", "forged"),
+            ("user", "alice"),
+            ("password", "alice-password-1"),
+        ],
     );
     assert_eq!(r.status, 403);
 
@@ -64,8 +70,15 @@ fn a_login_sets_a_strict_http_only_cookie_and_a_wrong_password_is_refused() {
     assert!(set.contains("SameSite=Strict"), "{set}");
     let page = c.get("/");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("DEV-2026-031"), "the board lists the deals");
-    for h in ["content-security-policy", "x-content-type-options", "cache-control"] {
+    assert!(
+        page.body.contains("DEV-2026-031"),
+        "the board lists the deals"
+    );
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "cache-control",
+    ] {
         assert!(page.header(h).is_some(), "{h} missing");
     }
     // Logging out ends the session.
@@ -90,11 +103,20 @@ fn a_post_without_its_csrf_token_changes_nothing_and_a_get_never_does() {
     assert_eq!(r.status, 405, "{}", r.body);
     assert_eq!(board.show(id)["deal"]["state"], "open");
     // Reading every page changes nothing either.
-    for p in ["/".to_string(), format!("/deal/{id}"), "/figures".into(), "/export.csv".into()] {
+    for p in [
+        "/".to_string(),
+        format!("/deal/{id}"),
+        "/figures".into(),
+        "/export.csv".into(),
+    ] {
         assert_eq!(c.get(&p).status, 200, "GET {p}");
     }
     assert_eq!(board.show(id)["deal"]["state"], "open");
-    assert!(board.show(id)["history"].as_array().is_some_and(|h| h.is_empty()));
+    assert!(
+        board.show(id)["history"]
+            .as_array()
+            .is_some_and(|h| h.is_empty())
+    );
 
     // With the token, the same POST decides, recorded as done on the web.
     let csrf = c.csrf();
@@ -116,12 +138,23 @@ fn html_in_a_subject_a_sender_name_and_a_body_is_shown_as_text() {
     for page in [c.get("/"), c.get(&format!("/deal/{id}"))] {
         assert_eq!(page.status, 200);
         assert!(!page.body.contains("<script>alert"), "a script got through");
-        assert!(!page.body.contains("<img src=x"), "an image tag got through");
+        assert!(
+            !page.body.contains("<img src=x"),
+            "an image tag got through"
+        );
         assert!(!page.body.contains("<b>Nous"), "a body's tag got through");
     }
     let deal = c.get(&format!("/deal/{id}"));
-    assert!(deal.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || deal.body.contains("&#60;script&#62;"), "{}", deal.body);
-    assert!(deal.body.contains("&lt;b&gt;Nous validons") || deal.body.contains("&#60;b&#62;Nous validons"));
+    assert!(
+        deal.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || deal.body.contains("&#60;script&#62;"),
+        "{}",
+        deal.body
+    );
+    assert!(
+        deal.body.contains("&lt;b&gt;Nous validons")
+            || deal.body.contains("&#60;b&#62;Nous validons")
+    );
 }
 
 #[test]
@@ -210,7 +243,10 @@ fn the_csv_export_round_trips_through_python_with_the_documented_header() {
     assert_eq!(c.login("alice", "alice-password-1").status, 303);
     let r = c.get("/export.csv");
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/csv")));
+    assert!(
+        r.header("content-type")
+            .is_some_and(|t| t.starts_with("text/csv"))
+    );
     assert!(r.body.starts_with('\u{feff}'), "a BOM for spreadsheets");
     let file = board.dir.path().join("deals.csv");
     std::fs::write(&file, &r.body).expect("write");
@@ -224,7 +260,11 @@ fn the_csv_export_round_trips_through_python_with_the_documented_header() {
         .arg(&file)
         .output()
         .expect("python3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let header: Vec<&str> = v["header"]
         .as_array()
@@ -244,12 +284,23 @@ fn the_csv_export_round_trips_through_python_with_the_documented_header() {
     assert_eq!(row[1].as_str(), first["title"].as_str());
     assert_eq!(
         row[3].as_str(),
-        first["amount"].as_f64().map(|a| format!("{a:.2}")).as_deref()
+        first["amount"]
+            .as_f64()
+            .map(|a| format!("{a:.2}"))
+            .as_deref()
     );
-    assert!(row[8].as_str().is_some_and(|d| d.len() == 10 && d.as_bytes()[4] == b'-'));
+    assert!(
+        row[8]
+            .as_str()
+            .is_some_and(|d| d.len() == 10 && d.as_bytes()[4] == b'-')
+    );
 
     // The CLI writes the same document.
-    let out = common::board::cli(&board.config, &board.db, &["export", "--format", "json", "--state", "open"]);
+    let out = common::board::cli(
+        &board.config,
+        &board.db,
+        &["export", "--format", "json", "--state", "open"],
+    );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json.as_array().map(Vec::len), Some(deals.len()));

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use dealwatch::ops::Context;
 use dealwatch::clock::SystemClock;
 use dealwatch::config::RawConfig;
+use dealwatch::ops::Context;
 use dealwatch::source::imap::ImapSession;
 
 fn peak_rss_kib() -> Option<u64> {

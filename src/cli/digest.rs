@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::ops::Context;
 use crate::digest::{self, DigestSpec, model, render};
+use crate::ops::Context;
 
 /// `digest` arguments.
 #[derive(Debug, clap::Args)]
@@ -66,7 +66,11 @@ pub async fn run(ctx: &Context, args: &DigestArgs) -> Result<()> {
     if let Some(html_path) = &args.preview {
         let store = ctx.read_store()?;
         let spec = spec(ctx, args.digest.as_deref())?;
-        let d = digest::run::linked(&ctx.config, model::build(&store, &spec, ctx.rules(), now)?, now)?;
+        let d = digest::run::linked(
+            &ctx.config,
+            model::build(&store, &spec, ctx.rules(), now)?,
+            now,
+        )?;
         let chart = digest::chart::pipeline_png(&d);
         // The preview embeds the chart as a data: URI so a browser shows it; mail uses cid:.
         let src = chart

@@ -11,9 +11,9 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::ops::Context;
 use crate::clock::FixedClock;
 use crate::config::Identity;
+use crate::ops::Context;
 use crate::source::maildir::MaildirSource;
 
 #[derive(Debug, Deserialize)]

@@ -79,21 +79,3 @@ pub async fn schedule(ctx: &Context, id: i64, at: Option<&str>) -> Result<()> {
         None => Ok(()),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn at_is_read_in_the_followup_zone() {
-        let tz: chrono_tz::Tz = "Europe/Paris".parse().unwrap();
-        let t = crate::ops::decide::parse_at("2026-03-30 09:00", tz).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-03-30T07:00:00+00:00");
-        assert!(crate::ops::decide::parse_at("2026-03-29 02:30", tz).is_err());
-        assert!(crate::ops::decide::parse_at("tomorrow", tz).is_err());
-        assert_eq!(
-            crate::ops::decide::parse_at("2026-01-05T10:00:00Z", tz).unwrap().to_rfc3339(),
-            "2026-01-05T10:00:00+00:00"
-        );
-    }
-}

@@ -90,7 +90,10 @@ impl LinkSigner {
 
     /// The signature of a link, hex.
     pub fn sign(&self, digest: &str, deal: i64, action: LinkAction, expires: i64) -> String {
-        hex(&self.mac(digest, deal, action, expires).finalize().into_bytes())
+        hex(&self
+            .mac(digest, deal, action, expires)
+            .finalize()
+            .into_bytes())
     }
 
     /// The link's path and query on the board: `/d/ID/ACTION?g=DIGEST&e=EXPIRY&s=SIG`.
@@ -140,7 +143,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || s.len() > 128 {
+    if !s.len().is_multiple_of(2) || s.len() > 128 {
         return None;
     }
     (0..s.len())

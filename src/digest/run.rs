@@ -113,7 +113,11 @@ fn rules(config: &Config) -> ProposalRules {
 }
 
 /// The digest with one-click links to the board when `[web] public-url` is set.
-pub fn linked(config: &Config, d: model::Digest, now: DateTime<Utc>) -> Result<model::Digest, DigestError> {
+pub fn linked(
+    config: &Config,
+    d: model::Digest,
+    now: DateTime<Utc>,
+) -> Result<model::Digest, DigestError> {
     let Some(web) = &config.web else {
         return Ok(d);
     };

@@ -180,7 +180,15 @@ pub async fn close(
     if let Some(c) = competitor.filter(|c| !c.trim().is_empty()) {
         why = format!("{why} (order went to {c})");
     }
-    store.set_state(id, to.as_str(), None, &why, by.user(), None, ctx.clock.now())?;
+    store.set_state(
+        id,
+        to.as_str(),
+        None,
+        &why,
+        by.user(),
+        None,
+        ctx.clock.now(),
+    )?;
     let summary = format!("#{id}: {}", to.as_str());
     Ok(after_change(ctx, &store, id, from, to, None, summary).await)
 }
@@ -331,3 +339,20 @@ pub async fn schedule(ctx: &Context, id: i64, at: Option<&str>) -> Result<Decide
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::parse_at;
+
+    #[test]
+    fn at_is_read_in_the_followup_zone() {
+        let tz: chrono_tz::Tz = "Europe/Paris".parse().unwrap();
+        let t = parse_at("2026-03-30 09:00", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-30T07:00:00+00:00");
+        assert!(parse_at("2026-03-29 02:30", tz).is_err());
+        assert!(parse_at("tomorrow", tz).is_err());
+        assert_eq!(
+            parse_at("2026-01-05T10:00:00Z", tz).unwrap().to_rfc3339(),
+            "2026-01-05T10:00:00+00:00"
+        );
+    }
+}

@@ -29,7 +29,11 @@ fn page(status: StatusCode, t: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "page template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "page could not be rendered").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "page could not be rendered",
+            )
+                .into_response()
         }
     }
 }
@@ -102,20 +106,14 @@ pub async fn login_form(State(app): AppState, jar: CookieJar) -> Response {
         return Redirect::to("/").into_response();
     }
     let Ok(token) = auth::token() else {
-        return message(StatusCode::INTERNAL_SERVER_ERROR, "Error", "no random source");
+        return message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Error",
+            "no random source",
+        );
     };
     let jar = jar.add(cookie(&app, LOGIN_COOKIE, token.clone()));
-    (
-        jar,
-        page(
-            StatusCode::OK,
-            &LoginPage {
-                token,
-                error: None,
-            },
-        ),
-    )
-        .into_response()
+    (jar, page(StatusCode::OK, &LoginPage { token, error: None })).into_response()
 }
 
 /// `POST /login`: user, password and the login form's token.
@@ -165,7 +163,11 @@ pub async fn logout(State(app): AppState, jar: CookieJar, Form(f): Form<Fields>)
         return to_login();
     };
     if !csrf_ok(&s, &f) {
-        return message(StatusCode::FORBIDDEN, "Refused", "Missing or wrong form token.");
+        return message(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "Missing or wrong form token.",
+        );
     }
     app.auth.logout(&id);
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
@@ -226,7 +228,12 @@ pub async fn deal(State(app): AppState, jar: CookieJar, Path(id): Path<i64>) -> 
 }
 
 /// Runs a decision on a thread of its own (the store is used across the calendar's awaits).
-async fn run_decision(app: &Arc<App>, id: i64, action: String, f: Fields) -> anyhow::Result<Decided> {
+async fn run_decision(
+    app: &Arc<App>,
+    id: i64,
+    action: String,
+    f: Fields,
+) -> anyhow::Result<Decided> {
     let ctx = app.ctx.clone();
     let joined = tokio::task::spawn_blocking(move || -> anyhow::Result<Decided> {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -250,8 +257,7 @@ async fn run_decision(app: &Arc<App>, id: i64, action: String, f: Fields) -> any
                             other.unwrap_or("")
                         ),
                     };
-                    decide::close(&ctx, id, to, field("reason"), field("competitor"), By::Web)
-                        .await
+                    decide::close(&ctx, id, to, field("reason"), field("competitor"), By::Web).await
                 }
                 other => anyhow::bail!("no such decision: {other}"),
             }
@@ -386,7 +392,8 @@ fn checked_link(
     let Some(signer) = &app.signer else {
         return Err(bad("Digest links are off: [web] secret is not set."));
     };
-    let action = LinkAction::parse(action).ok_or_else(|| bad("This link asks for nothing known."))?;
+    let action =
+        LinkAction::parse(action).ok_or_else(|| bad("This link asks for nothing known."))?;
     let (Some(g), Some(e), Some(sig)) = (q.get("g"), q.get("e"), q.get("s")) else {
         return Err(bad("This link is incomplete."));
     };
@@ -478,7 +485,11 @@ pub async fn link_apply(
             text.extend(done.calendar_error);
             message(StatusCode::OK, "Done", &text.join("\n"))
         }
-        Err(e) => message(StatusCode::CONFLICT, "Not applied", &format!("#{id}: {e:#}")),
+        Err(e) => message(
+            StatusCode::CONFLICT,
+            "Not applied",
+            &format!("#{id}: {e:#}"),
+        ),
     }
 }
 

@@ -17,7 +17,9 @@ pub const COLUMN_LIMIT: usize = 60;
 /// "12500.00 EUR", or "—".
 fn money(amount: Option<f64>, currency: &Option<String>) -> String {
     match amount.filter(|a| a.is_finite()) {
-        Some(a) => format!("{a:.2} {}", currency.as_deref().unwrap_or("")).trim().to_string(),
+        Some(a) => format!("{a:.2} {}", currency.as_deref().unwrap_or(""))
+            .trim()
+            .to_string(),
         None => "—".to_string(),
     }
 }
@@ -178,19 +180,23 @@ pub fn board(
     let mut rows: Vec<&Deal> = deals
         .iter()
         .copied()
-        .filter(|d| f.account.is_empty() || d.sources.iter().any(|s| *s == f.account))
+        .filter(|d| f.account.is_empty() || d.sources.contains(&f.account))
         .filter(|d| {
             let o = &d.listed.opp;
             customer.is_empty()
                 || o.customer.to_lowercase().contains(&customer)
-                || o.contacts.iter().any(|c| c.to_lowercase().contains(&customer))
+                || o.contacts
+                    .iter()
+                    .any(|c| c.to_lowercase().contains(&customer))
         })
         .filter(|d| {
             let o = &d.listed.opp;
             text.is_empty()
                 || o.title.to_lowercase().contains(&text)
                 || o.customer.to_lowercase().contains(&text)
-                || o.quote_ref.as_deref().is_some_and(|r| r.to_lowercase().contains(&text))
+                || o.quote_ref
+                    .as_deref()
+                    .is_some_and(|r| r.to_lowercase().contains(&text))
                 || o.contacts.iter().any(|c| c.to_lowercase().contains(&text))
         })
         .filter(|d| min.is_none_or(|m| d.listed.opp.amount.is_some_and(|a| a >= m)))
@@ -392,9 +398,9 @@ pub fn deal(
         .opportunity_messages(o.id)?
         .into_iter()
         .map(|m| {
-            let is_evidence = evidence_msg
-                .as_deref()
-                .is_some_and(|e| e.trim_matches(['<', '>']) == m.message_id.trim_matches(['<', '>']));
+            let is_evidence = evidence_msg.as_deref().is_some_and(|e| {
+                e.trim_matches(['<', '>']) == m.message_id.trim_matches(['<', '>'])
+            });
             let text = m.new_text.clone().unwrap_or_default();
             Msg {
                 id: m.id,
@@ -417,7 +423,11 @@ pub fn deal(
         .into_iter()
         .map(|h| HistoryView {
             at: ctx.local(&h.at),
-            change: format!("{} → {}", state_label(&h.from_state), state_label(&h.to_state)),
+            change: format!(
+                "{} → {}",
+                state_label(&h.from_state),
+                state_label(&h.to_state)
+            ),
             reason: h.reason,
             by: h.actor,
         })
@@ -535,7 +545,11 @@ impl ConfirmPage {
         let what = match (action, p) {
             (_, None) => "There is no proposal waiting on this deal any more.".to_string(),
             (LinkAction::Accept, Some(p)) => {
-                format!("Mark this deal {} ({}).", state_label(p.state.as_str()), p.reason)
+                format!(
+                    "Mark this deal {} ({}).",
+                    state_label(p.state.as_str()),
+                    p.reason
+                )
             }
             (LinkAction::Reject, Some(p)) => format!(
                 "Dismiss the proposal \"{}\": it is not made again for the same evidence.",

@@ -91,7 +91,11 @@ accounts = ["mbox"]
         let db = dir.path().join("deals.sqlite");
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile.mbox");
         for args in [
-            vec!["scan", "--maildir", sample_mailbox().to_str().expect("path")],
+            vec![
+                "scan",
+                "--maildir",
+                sample_mailbox().to_str().expect("path"),
+            ],
             vec!["scan", "--mbox", fixture.to_str().expect("path")],
         ] {
             let out = cli(&config, &db, &args);
@@ -123,7 +127,10 @@ accounts = ["mbox"]
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the board did not start on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "the board did not start on {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         board
@@ -137,14 +144,22 @@ accounts = ["mbox"]
     /// A deal as `show --json` prints it, from the database itself.
     pub fn show(&self, id: i64) -> serde_json::Value {
         let out = cli(&self.config, &self.db, &["show", &id.to_string(), "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("json")
     }
 
     /// Every deal as `opportunities --json` prints it.
     pub fn deals(&self) -> Vec<serde_json::Value> {
         let out = cli(&self.config, &self.db, &["opportunities", "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("json")
     }
 
@@ -186,7 +201,8 @@ pub fn form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(k, v)| {
-            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
             format!("{}={}", enc(k), enc(v))
         })
         .collect::<Vec<_>>()
@@ -211,8 +227,13 @@ impl Client {
 
     pub fn request(&mut self, method: &str, path: &str, body: Option<String>) -> Response {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the board");
-        s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
             self.port
@@ -277,7 +298,10 @@ impl Client {
     pub fn login(&mut self, user: &str, password: &str) -> Response {
         let page = self.get("/login");
         let token = hidden(&page.body, "token").expect("login form token");
-        self.post("/login", &[("token", &token), ("user", user), ("password", password)])
+        self.post(
+            "/login",
+            &[("token", &token), ("user", user), ("password", password)],
+        )
     }
 
     /// The CSRF token of a logged-in page.
