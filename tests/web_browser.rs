@@ -76,13 +76,30 @@ impl Driver {
     }
 }
 
+/// The text of `css` once it satisfies `ok`, polling for up to ten seconds: after a click
+/// that submits a form the old page may still be there, or its elements go stale mid-read.
+async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let seen = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Ok(t) = &seen
+            && ok(t)
+        {
+            return t.clone();
+        }
+        if Instant::now() > deadline {
+            panic!("{css}: never as expected; last seen {seen:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of `css`, once it is on the page.
 async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
+    text_when(c, css, |_| true).await
 }
 
 async fn click(c: &Client, css: &str) {
@@ -135,22 +152,20 @@ async fn a_salesperson_decides_with_the_mouse() {
     click(&c, "#login").await;
 
     // The board: columns, and the waiting proposals on the cards.
-    let open = text(&c, "#col-open").await;
-    assert!(open.contains("to decide"), "{open}");
+    let open = text_when(&c, "#col-open", |t| t.contains("to decide")).await;
     assert!(open.contains("proposed: lost"), "{open}");
     screenshot(&c, "web-board.png").await;
 
     // A card opens its deal, with the proposal's evidence highlighted.
     click(&c, &format!("#deal-{lost}")).await;
-    let proposal = text(&c, "#proposal").await;
-    assert!(proposal.contains("Proposed: lost"), "{proposal}");
+    text_when(&c, "#proposal", |t| t.contains("Proposed: lost")).await;
     assert!(!text(&c, "#proposal mark").await.is_empty());
     assert!(!text(&c, "mark.evidence").await.is_empty());
     screenshot(&c, "web-deal.png").await;
 
     // Accept: the deal is lost, the history says the board decided.
     click(&c, "#accept").await;
-    assert_eq!(text(&c, "#state").await, "lost");
+    text_when(&c, "#state", |t| t == "lost").await;
     assert!(text(&c, "#flash").await.contains("lost"));
     assert!(text(&c, "#history").await.contains("web"));
     let shown = board.show(lost);
@@ -168,7 +183,7 @@ async fn a_salesperson_decides_with_the_mouse() {
         .await
         .expect("type");
     click(&c, "#hold").await;
-    assert_eq!(text(&c, "#state").await, "on hold");
+    text_when(&c, "#state", |t| t == "on hold").await;
     let shown = board.show(paused);
     assert_eq!(shown["deal"]["state"], "on_hold");
     assert!(
@@ -200,9 +215,10 @@ async fn a_salesperson_decides_with_the_mouse() {
         .await
         .expect("open the digest");
     click(&c, &format!("a[href*='/d/{won}/accept']")).await;
-    assert!(text(&c, "#what").await.contains("won"));
+    text_when(&c, "#what", |t| t.contains("won")).await;
     assert_eq!(board.show(won)["deal"]["state"], "open");
     click(&c, "#confirm").await;
+    text_when(&c, "#message", |t| t.contains("won")).await;
     assert_eq!(board.show(won)["deal"]["state"], "won");
 
     c.close().await.expect("close the browser");
