@@ -33,6 +33,17 @@ pub mod source;
 pub mod store;
 pub mod web;
 
+/// Lets a command whose output goes to a closed pipe (`dealwatch opportunities | head`) end
+/// quietly, as Unix tools do, instead of panicking on a failed print. Only for the commands that
+/// print and exit: the daemon and the board keep Rust's default (a closed socket is an error).
+pub fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of one signal at start-up, before any thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Keeps memory within budget on glibc: one malloc arena for every thread. glibc otherwise gives
 /// each thread its own arena, and memory freed by the parsing thread stays in it (a 20,000-message
 /// scan peaked at 70 MiB instead of 56 MiB). Call it before any thread starts.

@@ -20,6 +20,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::digest::links::LinkSigner;
+use crate::digest::model::Digest;
 use crate::ops::{Context, Listed};
 use crate::store::Store;
 
@@ -78,6 +79,16 @@ pub(crate) struct App {
     pub(crate) secure: bool,
     reader: Mutex<Option<Store>>,
     snapshot: Mutex<Option<Arc<Snapshot>>>,
+    figures: Mutex<HashMap<Option<Vec<String>>, Figures>>,
+}
+
+/// The figures page's digest and chart for one set of accounts, computed once per change of
+/// the database (building the digest of every deal and drawing its chart is the costliest page).
+struct Figures {
+    version: i64,
+    hour: i64,
+    digest: Arc<Digest>,
+    chart: Option<Arc<str>>,
 }
 
 impl App {
@@ -114,6 +125,50 @@ impl App {
         });
         *snap = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// The digest and its chart (a `data:` URI) of the deals of `accounts` (every account:
+    /// `None`), recomputed when the snapshot is.
+    pub(crate) fn figures(
+        &self,
+        accounts: Option<Vec<String>>,
+    ) -> anyhow::Result<(Arc<Digest>, Option<Arc<str>>)> {
+        use base64::Engine as _;
+        let snap = self.snapshot()?;
+        let mut cache = self.figures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = cache.get(&accounts)
+            && f.version == snap.version
+            && f.hour == snap.hour
+        {
+            return Ok((f.digest.clone(), f.chart.clone()));
+        }
+        let store = self.ctx.read_store()?;
+        let mut spec = crate::digest::model::DigestSpec::preview();
+        spec.accounts = accounts.clone();
+        spec.timezone = self.ctx.tz();
+        let digest = Arc::new(crate::digest::model::build(
+            &store,
+            &spec,
+            self.ctx.rules(),
+            self.ctx.clock.now(),
+        )?);
+        let chart: Option<Arc<str>> = crate::digest::chart::pipeline_png(&digest).map(|c| {
+            format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(c.png)
+            )
+            .into()
+        });
+        cache.insert(
+            accounts,
+            Figures {
+                version: snap.version,
+                hour: snap.hour,
+                digest: digest.clone(),
+                chart: chart.clone(),
+            },
+        );
+        Ok((digest, chart))
     }
 
     /// Forgets the snapshot (after a change made through this board's own connections, which
@@ -174,6 +229,7 @@ pub fn router(ctx: Arc<Context>) -> Result<Router, WebError> {
         secure,
         reader: Mutex::new(None),
         snapshot: Mutex::new(None),
+        figures: Mutex::new(HashMap::new()),
     });
     Ok(Router::new()
         .route("/", get(pages::board))

@@ -312,13 +312,12 @@ pub async fn figures(State(app): AppState, jar: CookieJar) -> Response {
     let Some((_, s)) = session(&app, &jar) else {
         return to_login();
     };
-    let store = match app.ctx.read_store() {
-        Ok(s) => s,
-        Err(e) => return server_error(e),
-    };
     let accounts = app.auth.user(&s.user).and_then(|u| u.accounts.clone());
-    match views::figures(&app.ctx, &store, accounts, &s) {
-        Ok(p) => page(StatusCode::OK, &p as &FiguresPage),
+    match app.figures(accounts) {
+        Ok((d, chart)) => page(
+            StatusCode::OK,
+            &views::figures(&s, d, chart) as &FiguresPage,
+        ),
         Err(e) => server_error(e),
     }
 }

@@ -469,35 +469,23 @@ pub struct FiguresPage {
     /// The session's form token.
     pub csrf: String,
     /// The digest as of now.
-    pub d: crate::digest::model::Digest,
+    pub d: std::sync::Arc<crate::digest::model::Digest>,
     /// The chart as a data: URI.
-    pub chart: Option<String>,
+    pub chart: Option<std::sync::Arc<str>>,
 }
 
-/// Builds the figures page.
+/// Builds the figures page from the board's cached digest and chart.
 pub fn figures(
-    ctx: &Context,
-    store: &Store,
-    accounts: Option<Vec<String>>,
     s: &Session,
-) -> anyhow::Result<FiguresPage> {
-    use base64::Engine as _;
-    let mut spec = crate::digest::model::DigestSpec::preview();
-    spec.accounts = accounts;
-    spec.timezone = ctx.tz();
-    let d = crate::digest::model::build(store, &spec, ctx.rules(), ctx.clock.now())?;
-    let chart = crate::digest::chart::pipeline_png(&d).map(|c| {
-        format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(c.png)
-        )
-    });
-    Ok(FiguresPage {
+    d: std::sync::Arc<crate::digest::model::Digest>,
+    chart: Option<std::sync::Arc<str>>,
+) -> FiguresPage {
+    FiguresPage {
         user: s.user.clone(),
         csrf: s.csrf.clone(),
         d,
         chart,
-    })
+    }
 }
 
 /// A digest link's confirmation page.
