@@ -131,6 +131,32 @@ pub fn config_check(ctx: &Context) -> Result<()> {
         }
         None => writeln!(out, "calendar: none (invitations by mail only)")?,
     }
+    match &c.web {
+        Some(w) => {
+            let links = match &w.public_url {
+                Some(u) => format!(
+                    "digest links to {u}, signing secret {}",
+                    secret("web.secret".into(), w.secret.as_ref())?
+                ),
+                None => "no digest links (no public-url)".to_string(),
+            };
+            writeln!(
+                out,
+                "web: board on http://{} ({} user(s)), {links}",
+                w.listen,
+                w.users.len()
+            )?;
+            for (name, u) in &w.users {
+                let s = secret(format!("password of web user {name}"), Some(&u.password))?;
+                let sees = u
+                    .accounts
+                    .as_ref()
+                    .map_or("every account".to_string(), |a| a.join(", "));
+                writeln!(out, "web user {name}: sees {sees}, {s}")?;
+            }
+        }
+        None => writeln!(out, "web: none (no board; add [web] to use dealwatch serve)")?,
+    }
     drop(out);
     if let Some(first) = problems.first() {
         anyhow::bail!(
