@@ -155,7 +155,10 @@ pub fn config_check(ctx: &Context) -> Result<()> {
                 writeln!(out, "web user {name}: sees {sees}, {s}")?;
             }
         }
-        None => writeln!(out, "web: none (no board; add [web] to use dealwatch serve)")?,
+        None => writeln!(
+            out,
+            "web: none (no board; add [web] to use dealwatch serve)"
+        )?,
     }
     drop(out);
     if let Some(first) = problems.first() {

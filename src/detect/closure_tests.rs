@@ -763,6 +763,9 @@ fn dates_relative() {
     assert_eq!(d("l'année prochaine"), Some(ymd(2027, 1, 1)));
     assert_eq!(d("début 2027"), Some(ymd(2027, 1, 1)));
     assert_eq!(d("early 2027"), Some(ymd(2027, 1, 1)));
+    assert_eq!(d("Anfang nächsten Jahres"), Some(ymd(2027, 1, 1)));
+    assert_eq!(d("zu Beginn des kommenden Jahres"), Some(ymd(2027, 1, 1)));
+    assert_eq!(d("all'inizio dell'anno prossimo"), Some(ymd(2027, 1, 1)));
     assert_eq!(d("next week"), Some(ymd(2026, 2, 16)));
     assert_eq!(d("la semaine prochaine"), Some(ymd(2026, 2, 16)));
     assert_eq!(d("lundi prochain"), Some(ymd(2026, 2, 16)));

@@ -565,7 +565,7 @@ fn relative_patterns() -> Vec<(&'static str, Resolver)> {
             r_month_end,
         ),
         (
-            r"\b(?:next year|l'annee prochaine|l'an prochain|annee prochaine|nachstes jahr|nachsten jahr|im kommenden jahr|el ano que viene|el proximo ano|l'anno prossimo|il prossimo anno|im kommenden jahr|volgend jaar|volgende jaar|komend jaar|het komende jaar|l'anno venturo|il nuovo anno|l'anno nuovo|el nuevo ano)\b",
+            r"\b(?:next year|l'annee prochaine|l'an prochain|annee prochaine|nachstes jahr|nachsten jahr|nachstem jahr|nachsten jahres|kommenden jahres|folgenden jahres|im kommenden jahr|el ano que viene|el proximo ano|l'anno prossimo|il prossimo anno|im kommenden jahr|volgend jaar|volgende jaar|komend jaar|het komende jaar|anno prossimo|l'anno venturo|il nuovo anno|l'anno nuovo|el nuevo ano)\b",
             r_next_year,
         ),
         (
