@@ -1093,12 +1093,20 @@ impl Linker<'_> {
         Ok(())
     }
 
-    /// Writes an opportunity's derived fields.
-    pub fn update(&self, o: &OpportunityRow) -> Result<()> {
+    /// Writes an opportunity's derived fields. A title corrected by hand is kept; an amount
+    /// (and its currency) corrected by hand is kept unless `amount_quoted_at`, the date of the
+    /// quote the amount was read from, is after the correction.
+    pub fn update(&self, o: &OpportunityRow, amount_quoted_at: Option<&str>) -> Result<()> {
         self.tx
             .prepare_cached(
-                "UPDATE opportunities SET title = ?2, contacts = ?3, quote_ref = ?4, amount = ?5, \
-                 currency = ?6, first_seen = ?7, last_inbound_at = ?8, last_outbound_at = ?9 \
+                "UPDATE opportunities SET \
+                 title = CASE WHEN title_edited_at IS NULL THEN ?2 ELSE title END, \
+                 contacts = ?3, quote_ref = ?4, \
+                 amount = CASE WHEN amount_edited_at IS NULL \
+                   OR julianday(?10) > julianday(amount_edited_at) THEN ?5 ELSE amount END, \
+                 currency = CASE WHEN amount_edited_at IS NULL \
+                   OR julianday(?10) > julianday(amount_edited_at) THEN ?6 ELSE currency END, \
+                 first_seen = ?7, last_inbound_at = ?8, last_outbound_at = ?9 \
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -1110,7 +1118,8 @@ impl Linker<'_> {
                 o.currency,
                 o.first_seen,
                 o.last_inbound_at,
-                o.last_outbound_at
+                o.last_outbound_at,
+                amount_quoted_at
             ])?;
         Ok(())
     }

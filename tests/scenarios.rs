@@ -12,6 +12,8 @@
 //! > expect 1 won                (effective state: the proposal for an open opportunity)
 //! > expect 1 state on_hold      (the recorded state)
 //! > expect 1 proposal open      (the proposal's state)
+//! > expect 1 amount 980.00 EUR  (the amount, two decimals, and its currency)
+//! > expect 1 title Some words   (the title)
 //! > expect 1 revisit 2026-09-01 (the proposal's or the recorded revisit date)
 //! > expect count 2              (number of opportunities)
 //! > expect 1 messages <a@x> <b@y> (exactly these messages, in any order, are linked to 1)
@@ -106,6 +108,16 @@ impl World {
                     .as_str()
                     .or(o["revisit_on"].as_str());
                 assert_eq!(got, Some(*d), "{ctx}: {o:#}");
+            }
+            [id, "amount", amount, currency] => {
+                let o = self.opportunity(id, ctx);
+                let got = o["amount"].as_f64().map(|a| format!("{a:.2}"));
+                assert_eq!(got.as_deref(), Some(*amount), "{ctx}: {o:#}");
+                assert_eq!(o["currency"], *currency, "{ctx}: {o:#}");
+            }
+            [id, "title", words @ ..] => {
+                let o = self.opportunity(id, ctx);
+                assert_eq!(o["title"], words.join(" "), "{ctx}: {o:#}");
             }
             [id, "proposal", st] => {
                 let o = self.opportunity(id, ctx);

@@ -478,9 +478,11 @@ pub(super) fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
         .filter_map(|m| m.date.clone())
         .max();
     let quotes: Vec<&MessageRow> = msgs.iter().filter(|m| m.quote.is_some()).collect();
+    let mut amount_quoted_at = None;
     if let Some(q) = quotes.iter().rev().find(|q| q.amount.is_some()) {
         o.amount = q.amount;
         o.currency = q.currency.clone();
+        amount_quoted_at = q.date.clone();
     }
     if let Some(r) = quotes.iter().rev().find_map(|q| our_ref(&q.refs)) {
         o.quote_ref = Some(r);
@@ -488,7 +490,7 @@ pub(super) fn refresh(l: &Linker<'_>, id: i64) -> Result<()> {
     if let Some(anchor) = quotes.first().copied().or(msgs.first()) {
         o.title = title_of(&anchor.subject, &anchor.subject_norm);
     }
-    l.update(&o)
+    l.update(&o, amount_quoted_at.as_deref())
 }
 
 /// Our quote reference among a quote's tokens: letter-prefixed references (`DEV-2026-014`,

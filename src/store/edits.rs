@@ -44,8 +44,8 @@ impl Store {
         let show = |a: Option<f64>| a.map_or("none".to_string(), |a| format!("{a:.2}"));
         if let Some(t) = edit.title.as_deref().filter(|t| *t != title) {
             tx.execute(
-                "UPDATE opportunities SET title = ?2 WHERE id = ?1",
-                params![id, t],
+                "UPDATE opportunities SET title = ?2, title_edited_at = ?3 WHERE id = ?1",
+                params![id, t, now.to_rfc3339()],
             )?;
             changes.push(format!("title: {title:?} → {t:?}"));
         }
@@ -58,8 +58,8 @@ impl Store {
         }
         if let Some(a) = edit.amount.filter(|a| Some(*a) != amount) {
             tx.execute(
-                "UPDATE opportunities SET amount = ?2 WHERE id = ?1",
-                params![id, a],
+                "UPDATE opportunities SET amount = ?2, amount_edited_at = ?3 WHERE id = ?1",
+                params![id, a, now.to_rfc3339()],
             )?;
             changes.push(format!("amount: {} → {}", show(amount), show(Some(a))));
         }
@@ -69,8 +69,8 @@ impl Store {
             .filter(|c| Some(*c) != currency.as_deref())
         {
             tx.execute(
-                "UPDATE opportunities SET currency = ?2 WHERE id = ?1",
-                params![id, c],
+                "UPDATE opportunities SET currency = ?2, amount_edited_at = ?3 WHERE id = ?1",
+                params![id, c, now.to_rfc3339()],
             )?;
             changes.push(format!(
                 "currency: {} → {c}",
