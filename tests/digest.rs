@@ -56,7 +56,7 @@ fn seed(db: &Path) -> Store {
             let mut o = l.opportunity(o.id).expect("opp");
             o.amount = Some(4_200.0 + 3_150.0 * i as f64);
             o.currency = Some(if i == 3 { "CHF" } else { "EUR" }.to_string());
-            l.update(&o).expect("update");
+            l.update(&o, None).expect("update");
         }
         l.commit().expect("commit");
     }
@@ -182,7 +182,7 @@ fn insert_request(
     o.amount = Some(12_000.0);
     o.currency = Some("EUR".into());
     o.last_inbound_at = Some(date.to_rfc3339());
-    l.update(&o).expect("update");
+    l.update(&o, None).expect("update");
     l.commit().expect("commit");
     id
 }
@@ -408,7 +408,7 @@ fn hostile_strings_are_escaped_and_never_reach_headers() {
         let l = store.linker().expect("linker");
         let mut o = l.opportunity(id).expect("opp");
         o.currency = Some(format!("E\r\nX-Evil: 1{evil}"));
-        l.update(&o).expect("update");
+        l.update(&o, None).expect("update");
         l.commit().expect("commit");
     }
     let cfg = config(server.port, Mode::Implicit, &certs.ca, TO, "Europe/Paris");

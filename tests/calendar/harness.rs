@@ -161,17 +161,20 @@ pub fn store_with_opportunity(
         .expect("create opportunity");
     linker.link(1, id, "test").expect("link");
     linker
-        .update(&OpportunityRow {
-            id,
-            title: title.into(),
-            customer: customer.into(),
-            contacts: vec![contact.into()],
-            quote_ref: Some("Q-2026-001".into()),
-            amount: Some(12_500.0),
-            currency: Some("EUR".into()),
-            first_seen: "2026-01-05T09:00:00+00:00".into(),
-            ..Default::default()
-        })
+        .update(
+            &OpportunityRow {
+                id,
+                title: title.into(),
+                customer: customer.into(),
+                contacts: vec![contact.into()],
+                quote_ref: Some("Q-2026-001".into()),
+                amount: Some(12_500.0),
+                currency: Some("EUR".into()),
+                first_seen: "2026-01-05T09:00:00+00:00".into(),
+                ..Default::default()
+            },
+            None,
+        )
         .expect("update opportunity");
     linker.commit().expect("commit");
     (store, id)
