@@ -345,6 +345,17 @@ impl Dovecot {
         self.doveadm(&["kick", USER]);
     }
 
+    /// [`Dovecot::kick`] that tolerates there being no session to kick.
+    pub fn kick_any(&self) {
+        let _ = Command::new("doveadm")
+            .arg("-c")
+            .arg(&self.conf)
+            .args(["kick", USER])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
     /// Writes the password to a file and returns a dealwatch config for this server.
     /// `tls` is `implicit`, `starttls` or `none`; `port` may point at a proxy.
     pub fn config(&self, tls: &str, port: u16, ca: &Path, extra_account: &str) -> PathBuf {
