@@ -13,6 +13,9 @@
 //! is built) and, per page, a fixed number of requests over C keep-alive connections: p50, p90,
 //! p99, max and requests/s.
 
+#[path = "common/mailgen.rs"]
+mod mailgen;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -22,21 +25,6 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_dealwatch");
 const AS_OF: &str = "2026-06-01T08:00:00Z";
 const PASSWORD: &str = "bench-password-1";
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(format!("{name}:2,S")), text).expect("write mail");
-}
-
-fn quote(i: usize) -> String {
-    let c = i / 10;
-    format!(
-        "Message-ID: <q{i}@lumen.example>\nDate: Mon, 02 Mar 2026 10:00:00 +0100\n\
-         From: Marie <marie@lumen.example>\nTo: Buyer {c} <buyer@client{c}.example>\n\
-         Subject: Devis DEV-2026-{i:05} - lot {i} eclairage hall {c}\n\n\
-         Bonjour,\n\nci-joint notre devis DEV-2026-{i:05} : {} EUR HT.\n\nCordialement,\nMarie\n",
-        1000 + (i * 37) % 90_000
-    )
-}
 
 /// Replies of several kinds, in several languages: the board gets proposals of every state.
 const ANSWERS: &[&str] = &[
@@ -287,11 +275,15 @@ fn run(deals: usize, conns: usize, requests: usize) {
         std::fs::create_dir_all(mail.join(sub)).expect("mkdir");
     }
     for i in 0..deals {
-        write(&mail.join("quotes/cur"), &format!("q{i}"), &quote(i));
+        mailgen::write(
+            &mail.join("quotes/cur"),
+            &format!("q{i}"),
+            &mailgen::quote(i, 1000 + (i * 37) % 90_000),
+        );
     }
     let replies: Vec<usize> = (0..deals).step_by(4).collect();
     for &i in &replies {
-        write(&mail.join("replies/cur"), &format!("r{i}"), &reply(i));
+        mailgen::write(&mail.join("replies/cur"), &format!("r{i}"), &reply(i));
     }
     let port = free_port();
     let config = dir.join("config.toml");

@@ -10,6 +10,9 @@
 //! subject only, by a forward, or not at all. The replies are scanned into the database that
 //! holds the quotes; the link pass over them is then timed alone, run again from scratch.
 
+#[path = "common/mailgen.rs"]
+mod mailgen;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -20,21 +23,6 @@ use dealwatch::source::maildir::MaildirSource;
 use dealwatch::store::Store;
 
 const REPLIES: usize = 2000;
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(format!("{name}:2,S")), text).expect("write mail");
-}
-
-fn quote(i: usize) -> String {
-    let c = i / 10;
-    format!(
-        "Message-ID: <q{i}@lumen.example>\nDate: Mon, 02 Mar 2026 10:00:00 +0100\n\
-         From: Marie <marie@lumen.example>\nTo: Buyer {c} <buyer@client{c}.example>\n\
-         Subject: Devis DEV-2026-{i:05} - lot {i} eclairage hall {c}\n\n\
-         Bonjour,\n\nci-joint notre devis DEV-2026-{i:05} : {} EUR HT.\n\nCordialement,\nMarie\n",
-        1000 + i
-    )
-}
 
 fn reply(r: usize, deals: usize) -> String {
     let i = (r * 7919) % deals;
@@ -103,10 +91,10 @@ fn run(deals: usize) {
     std::fs::create_dir_all(&quotes).expect("mkdir");
     std::fs::create_dir_all(&replies).expect("mkdir");
     for i in 0..deals {
-        write(&quotes, &format!("q{i}"), &quote(i));
+        mailgen::write(&quotes, &format!("q{i}"), &mailgen::quote(i, 1000 + i));
     }
     for r in 0..REPLIES {
-        write(&replies, &format!("r{r}"), &reply(r, deals));
+        mailgen::write(&replies, &format!("r{r}"), &reply(r, deals));
     }
     let mut store = Store::open(&tmp.path().join("db.sqlite")).expect("store");
     scan_dir(&mut store, &tmp.path().join("quotes"));

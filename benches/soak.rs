@@ -175,9 +175,15 @@ fn main() {
             let n = delivered.len();
             let id = format!("soak-{n}@customer{}.example", n % 17);
             let (subject, body) = if n.is_multiple_of(3) {
-                ("Request for quote", "Could you quote 12 fans for the new hall?")
+                (
+                    "Request for quote",
+                    "Could you quote 12 fans for the new hall?",
+                )
             } else {
-                ("Re: your quote", "Thank you, we are reading it and come back to you.")
+                (
+                    "Re: your quote",
+                    "Thank you, we are reading it and come back to you.",
+                )
             };
             dovecot.deliver("INBOX", &common::message(&id, subject, body));
             delivered.push(id);
