@@ -106,7 +106,19 @@ pub fn to_row(raw: &RawMail, mail: &Mail, facts: &Facts, now: DateTime<Utc>) -> 
         }
     }
     parent_ids.truncate(50);
+    // Marks: of what we write, to know a reply that quotes it; of what a customer's reply
+    // quotes, to find the message of ours it answers.
+    let marks = match (facts.direction, facts.auto.is_answer()) {
+        (detect::Direction::Outbound, true) => {
+            crate::mail::marks::marks(&mail.new_text, "", crate::mail::marks::OURS)
+        }
+        (detect::Direction::Inbound, true) => {
+            crate::mail::marks::marks(&mail.text, &mail.new_text, crate::mail::marks::THEIRS)
+        }
+        _ => Vec::new(),
+    };
     NewMessage {
+        marks,
         key: message_key(mail),
         message_id: mail.message_id.clone(),
         has_message_id: mail.has_message_id,

@@ -1,6 +1,7 @@
 //! The owned, normalized message that every later stage reads. Built by [`parse::parse`] from
 //! raw bytes; every string is stripped of control characters.
 
+pub mod marks;
 pub mod parse;
 pub mod pdf;
 pub mod slim;

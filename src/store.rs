@@ -114,6 +114,8 @@ pub struct NewMessage {
     pub size: i64,
     /// Attachment file names.
     pub attachments: Vec<String>,
+    /// Marks of the text (`mail::marks`): of what we wrote, or of what a reply quotes.
+    pub marks: Vec<i64>,
 }
 
 /// A stored message, as linking and proposals read it.
@@ -173,6 +175,8 @@ pub struct MessageRow {
     pub link_reason: Option<String>,
     /// Attachment file names.
     pub attachments: Vec<String>,
+    /// Marks of the text (`mail::marks`).
+    pub marks: Vec<i64>,
 }
 
 /// A stored opportunity.
@@ -275,7 +279,7 @@ const MESSAGE_COLUMNS: &str = "id, message_id, key, date, date_ts, from_addr, fr
     subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, quote, \
     amount, currency, rfq, signal, ooo_until, lang, \
     (SELECT text FROM message_texts WHERE message = messages.id), opportunity_id, link_reason, \
-    attachments";
+    attachments, marks";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -306,7 +310,21 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         opportunity_id: r.get(24)?,
         link_reason: r.get(25)?,
         attachments: parse_vec(r.get(26)?),
+        marks: marks_of(r.get(27)?),
     })
+}
+
+/// Marks as stored: 8 bytes each, big-endian.
+fn marks_blob(marks: &[i64]) -> Option<Vec<u8>> {
+    (!marks.is_empty()).then(|| marks.iter().flat_map(|m| m.to_be_bytes()).collect())
+}
+
+fn marks_of(blob: Option<Vec<u8>>) -> Vec<i64> {
+    blob.unwrap_or_default()
+        .chunks_exact(8)
+        .filter_map(|c| <[u8; 8]>::try_from(c).ok())
+        .map(i64::from_be_bytes)
+        .collect()
 }
 
 const OPP_COLUMNS: &str = "id, title, customer, contacts, quote_ref, amount, currency, subject_norm, \
@@ -858,9 +876,9 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO messages (key, message_id, has_message_id, date, date_ts, from_addr, from_name, \
          subject, subject_norm, direction, auto_kind, org, counterpart, contacts, parent_ids, refs, \
-         quote, amount, currency, rfq, signal, ooo_until, lang, defects, size, attachments) \
+         quote, amount, currency, rfq, signal, ooo_until, lang, defects, size, attachments, marks) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT(key) DO NOTHING RETURNING id",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(key) DO NOTHING RETURNING id",
     )?;
     let inserted: Option<i64> = stmt
         .query_row(
@@ -891,6 +909,7 @@ fn insert_message(tx: &Transaction<'_>, m: &NewMessage) -> Result<(i64, bool)> {
                 json_vec(&m.defects),
                 m.size,
                 json_vec(&m.attachments),
+                marks_blob(&m.marks),
             ],
             |r| r.get(0),
         )
@@ -1038,6 +1057,33 @@ impl Linker<'_> {
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records the marks of one of our messages in an opportunity.
+    pub fn add_marks(&self, id: i64, marks: &[i64]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO quoted_marks (mark, opportunity) VALUES (?1, ?2)",
+        )?;
+        for m in marks {
+            stmt.execute(params![m, id])?;
+        }
+        Ok(())
+    }
+
+    /// The opportunities holding any of these marks, with how many each holds, most first.
+    pub fn opportunities_by_marks(&self, marks: &[i64]) -> Result<Vec<(i64, usize)>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT opportunity FROM quoted_marks WHERE mark = ?1")?;
+        let mut count: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for m in marks {
+            for id in stmt.query_map([m], |r| r.get::<_, i64>(0))? {
+                *count.entry(id?).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(i64, usize)> = count.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        Ok(out)
     }
 
     /// Adds lookup keys to an opportunity.

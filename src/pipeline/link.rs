@@ -121,6 +121,13 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
             return Ok(Outcome::Linked);
         }
     }
+    if m.direction == "inbound"
+        && m.auto_kind == "none"
+        && let Some(opp) = quotes_our_message(l, m)?
+    {
+        attach(l, m, opp, "quotes our message")?;
+        return Ok(Outcome::Linked);
+    }
     if m.direction == "internal"
         && let [opp] = l
             .opportunities_by_key("ref", &crate::detect::quote::find_quote_refs(&m.subject))?
@@ -159,6 +166,27 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         return Ok(Outcome::Linked);
     }
     create_if_anchor(l, m)
+}
+
+/// Marks a reply must share with one deal's messages of ours to be linked by what it quotes.
+const QUOTED_MARKS: usize = 3;
+
+/// The deal whose messages of ours a reply quotes: the one sharing the most marks with what
+/// it quotes, at least [`QUOTED_MARKS`] and strictly more than any other (our templates make
+/// many deals share some; a tie is left unlinked rather than guessed).
+fn quotes_our_message(l: &Linker<'_>, m: &MessageRow) -> Result<Option<i64>> {
+    if m.marks.len() < QUOTED_MARKS {
+        return Ok(None);
+    }
+    let found = l.opportunities_by_marks(&m.marks)?;
+    Ok(match found.as_slice() {
+        [(opp, n), rest @ ..]
+            if *n >= QUOTED_MARKS && rest.first().is_none_or(|(_, second)| second < n) =>
+        {
+            Some(*opp)
+        }
+        _ => None,
+    })
 }
 
 /// Whether the message answers a message we saw and placed in no opportunity: its thread is
@@ -438,6 +466,9 @@ pub fn reread_signals(store: &mut Store) -> Result<usize> {
 
 pub(super) fn add_keys(l: &Linker<'_>, m: &MessageRow, opp: i64) -> Result<()> {
     l.add_keys(opp, "msgid", &thread_ids(m))?;
+    if m.direction == "outbound" {
+        l.add_marks(opp, &m.marks)?;
+    }
     if is_external(m) {
         l.add_keys(opp, "ref", &m.refs)?;
         if let Some(k) = subject_key(m) {

@@ -219,4 +219,15 @@ CREATE TABLE link_corrections (
 ALTER TABLE opportunities ADD COLUMN title_edited_at TEXT;
 ALTER TABLE opportunities ADD COLUMN amount_edited_at TEXT;
 "#,
+    // 10: marks of text (mail/marks): a reply that quotes one of our messages is linked to that
+    // message's deal, whatever its headers and subject became. `marks` holds a message's marks
+    // (8 bytes each); `quoted_marks` those of our messages in deals, by mark.
+    r#"
+ALTER TABLE messages ADD COLUMN marks BLOB;
+CREATE TABLE quoted_marks (
+    mark INTEGER NOT NULL,
+    opportunity INTEGER NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
+    PRIMARY KEY (mark, opportunity)
+) STRICT, WITHOUT ROWID;
+"#,
 ];

@@ -1,0 +1,98 @@
+//! Marks of a text: hashes of its runs of six words, so that a reply quoting one of our
+//! messages can be told from its quoted history, whatever the client did to the lines (`> `
+//! prefixes, re-wrapping, HTML turned into text, case). Only the runs whose hash falls in one
+//! quarter of the hash space are kept, the same quarter on both sides, so that a few dozen marks
+//! stand for a whole message.
+
+/// Words per run.
+const RUN: usize = 6;
+/// One run in `KEEP` is kept.
+const KEEP: u64 = 4;
+
+/// Most marks kept for one of our messages (the start of what we wrote).
+pub const OURS: usize = 32;
+/// Most marks kept for a reply (the start of what it quotes).
+pub const THEIRS: usize = 64;
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn fnv(words: &[String]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for w in words {
+        for b in w.bytes().chain([b' ']) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn runs(text: &str) -> impl Iterator<Item = u64> {
+    let w = words(text);
+    let n = w.len().saturating_sub(RUN - 1);
+    (0..n)
+        .map(move |i| fnv(&w[i..i + RUN]))
+        .filter(|h| h % KEEP == 0)
+}
+
+/// At most `cap` marks of `text`, in order, none twice, leaving out the runs found in `own`
+/// (the message's new text: what it quotes is the rest).
+pub fn marks(text: &str, own: &str, cap: usize) -> Vec<i64> {
+    let skip: std::collections::HashSet<u64> = runs(own).collect();
+    let mut out: Vec<i64> = Vec::new();
+    for h in runs(text) {
+        // The mark is stored as SQLite's 64-bit integer: the same bits.
+        let m = h as i64;
+        if !skip.contains(&h) && !out.contains(&m) {
+            out.push(m);
+            if out.len() >= cap {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OURS_TEXT: &str = "Bonjour Madame Weber, suite à notre visite de mardi dernier \
+        veuillez trouver ci-joint notre proposition pour le remplacement des trois centrales \
+        de traitement d'air du bâtiment B, pose et mise en service comprises, avec un délai \
+        de six semaines après votre accord. Nous restons à votre disposition pour en parler.";
+
+    #[test]
+    fn a_reply_quoting_our_text_shares_its_marks_whatever_the_wrapping() {
+        let ours = marks(OURS_TEXT, "", OURS);
+        assert!(ours.len() >= 3, "{ours:?}");
+        let quoted: String = OURS_TEXT
+            .split(' ')
+            .collect::<Vec<_>>()
+            .chunks(7)
+            .map(|c| format!("> {}", c.join(" ")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let new = "OK pour nous, on signe.";
+        let reply = format!(
+            "{new}\n\nLe 3 mars, Claire a écrit :\n{}",
+            quoted.to_uppercase()
+        );
+        let theirs = marks(&reply, new, THEIRS);
+        let shared = ours.iter().filter(|m| theirs.contains(m)).count();
+        assert!(shared * 10 >= ours.len() * 9, "{shared} of {}", ours.len());
+    }
+
+    #[test]
+    fn the_reply_s_own_words_are_not_marks_and_short_texts_have_none() {
+        assert!(marks("Merci, bien reçu.", "", THEIRS).is_empty());
+        let own = "Nous avons bien reçu votre proposition et nous la validons telle quelle \
+                   pour une mise en service dès que possible après les congés de printemps.";
+        assert!(marks(own, own, THEIRS).is_empty());
+    }
+}
