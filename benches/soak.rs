@@ -1,7 +1,8 @@
 //! Soak benchmark (issue: reliability): `dealwatch daemon` behind the fault proxy in front of a
 //! real Dovecot, for a few minutes, while new mail arrives every two seconds and, every few
 //! seconds, the IMAP connection is cut, reset or stalled, or the daemon is killed (SIGKILL) and
-//! started again. A weekly digest falls due during the run, through a real SMTP server.
+//! started again. A weekly digest falls due during the run, through a real SMTP server (and the
+//! previous week's, still within its week, is caught up when the daemon first starts).
 //!
 //! ```sh
 //! cargo bench --bench soak                 # 120 s
@@ -80,6 +81,14 @@ impl Daemon {
     }
 }
 
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // Only still running when the soak panicked: no daemon outlives it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn spawn(config: &Path, db: &Path, log: &Path) -> Child {
     let log = std::fs::OpenOptions::new()
         .create(true)
@@ -100,19 +109,42 @@ fn spawn(config: &Path, db: &Path, log: &Path) -> Child {
 }
 
 /// Message keys stored, and how many rows hold them.
-fn stored(db: &Path) -> (HashSet<String>, usize) {
-    let Ok(store) = dealwatch::store::Store::open(db) else {
-        return (HashSet::new(), 0);
-    };
-    let Ok(mut stmt) = store.conn().prepare("SELECT key FROM messages") else {
-        return (HashSet::new(), 0);
-    };
+fn stored(db: &Path) -> Result<(HashSet<String>, usize), String> {
+    let store = dealwatch::store::Store::open(db).map_err(|e| e.to_string())?;
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT key FROM messages")
+        .map_err(|e| e.to_string())?;
     let keys: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .map(|rows| rows.flatten().collect())
-        .unwrap_or_default();
+        .map_err(|e| e.to_string())?;
     let rows = keys.len();
-    (keys.into_iter().collect(), rows)
+    Ok((keys.into_iter().collect(), rows))
+}
+
+/// The digests the database recorded: kind, week, status, attempts.
+fn recorded_digests(db: &Path) -> Vec<String> {
+    let Ok(store) = dealwatch::store::Store::open(db) else {
+        return Vec::new();
+    };
+    let Ok(mut stmt) = store
+        .conn()
+        .prepare("SELECT kind, COALESCE(week, ''), status, attempts FROM digests ORDER BY id")
+    else {
+        return Vec::new();
+    };
+    stmt.query_map([], |r| {
+        Ok(format!(
+            "{} {} {} ({} attempts)",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?
+        ))
+    })
+    .map(|rows| rows.flatten().collect())
+    .unwrap_or_default()
 }
 
 fn main() {
@@ -221,24 +253,34 @@ fn main() {
     let want: HashSet<String> = delivered.iter().cloned().collect();
     let calm = Instant::now();
     let mut last = stored(&db);
-    while !want.is_subset(&last.0) && calm.elapsed() < Duration::from_secs(120) {
+    while !last.as_ref().is_ok_and(|(k, _)| want.is_subset(k))
+        && calm.elapsed() < Duration::from_secs(120)
+    {
         std::thread::sleep(Duration::from_millis(200));
         last = stored(&db);
     }
     let caught_up = calm.elapsed().as_secs_f64();
-    let (keys, rows) = last;
+    let (keys, rows) = match last {
+        Ok(k) => k,
+        Err(e) => {
+            println!("SOAK FAILED: the database cannot be read: {e}");
+            std::process::exit(1);
+        }
+    };
     let missing = want.difference(&keys).count();
     // Give a digest that is due a chance to go out, then stop the daemon.
     while chrono::Utc::now() < due + chrono::Duration::seconds(20)
-        && sink.data_commands() == 0
+        && sink.messages().len() < 2
         && calm.elapsed() < Duration::from_secs(300)
     {
         std::thread::sleep(Duration::from_millis(500));
     }
     std::thread::sleep(Duration::from_secs(3));
     daemon.stop();
-    let due_count = usize::from(chrono::Utc::now() >= due);
-    let sent = sink.data_commands();
+    // Due: the previous week's digest, which a new daemon sends at start (it is still within
+    // its week), and this week's once its minute has come.
+    let due_count = 1 + usize::from(chrono::Utc::now() >= due);
+    let sent = sink.messages().len();
 
     let third = seconds as f64 / 3.0;
     let max_in = |from: f64, to: f64| {
@@ -265,7 +307,10 @@ fn main() {
         max_in(0.0, third),
         max_in(2.0 * third, f64::MAX)
     );
-    println!("digests: {due_count} due, {sent} sent");
+    println!(
+        "digests: {due_count} due (last week's caught up at start, this week's), {sent} delivered; recorded: {}",
+        recorded_digests(&db).join("; ")
+    );
     if missing > 0 || rows != keys.len() {
         let tail: Vec<String> = std::fs::read_to_string(&log)
             .unwrap_or_default()
