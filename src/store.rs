@@ -1059,6 +1059,17 @@ impl Linker<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// The organisations (not free-mail addresses) whose mail came from a sender of this name,
+    /// compared without case.
+    pub fn orgs_of_sender_name(&self, name: &str) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT DISTINCT org FROM messages WHERE from_name = ?1 COLLATE NOCASE \
+             AND direction = 'inbound' AND org IS NOT NULL AND org != from_addr",
+        )?;
+        let rows = stmt.query_map([name], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Records the marks of one of our messages in an opportunity.
     pub fn add_marks(&self, id: i64, marks: &[i64]) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(

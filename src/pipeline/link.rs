@@ -165,7 +165,56 @@ fn link_one(l: &Linker<'_>, m: &MessageRow) -> Result<Outcome> {
         attach(l, m, opp, "same organisation, one open deal on its topic")?;
         return Ok(Outcome::Linked);
     }
+    if m.direction == "inbound"
+        && m.auto_kind == "none"
+        && m.rfq.is_none()
+        && !answers_unplaced_thread(l, m)?
+        && let Some((opp, org)) = customer_contact_writing_privately(l, m)?
+    {
+        attach(
+            l,
+            m,
+            opp,
+            &format!("{} of {org}, one open deal", m.from_name.trim()),
+        )?;
+        return Ok(Outcome::Linked);
+    }
     create_if_anchor(l, m)
+}
+
+/// A customer's contact writing from a personal (free-mail) address: the sender's full name is
+/// the name of someone who wrote from exactly one customer organisation, and that customer has
+/// exactly one live deal. A single word, or a name seen at two organisations, decides nothing.
+fn customer_contact_writing_privately(
+    l: &Linker<'_>,
+    m: &MessageRow,
+) -> Result<Option<(i64, String)>> {
+    let free = m
+        .from_addr
+        .rsplit_once('@')
+        .is_some_and(|(_, d)| crate::detect::org::is_free_mail(d));
+    let name = m.from_name.trim();
+    let words = name
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    if !free || words < 2 || name.contains('@') {
+        return Ok(None);
+    }
+    let orgs = l.orgs_of_sender_name(name)?;
+    let [org] = orgs.as_slice() else {
+        return Ok(None);
+    };
+    let live: Vec<i64> = l
+        .opportunities_of(org)?
+        .into_iter()
+        .filter(|o| matches!(o.state.as_str(), "open" | "on_hold"))
+        .map(|o| o.id)
+        .collect();
+    Ok(match live.as_slice() {
+        [one] => Some((*one, org.clone())),
+        _ => None,
+    })
 }
 
 /// Marks a reply must share with one deal's messages of ours to be linked by what it quotes.

@@ -230,4 +230,8 @@ CREATE TABLE quoted_marks (
     PRIMARY KEY (mark, opportunity)
 ) STRICT, WITHOUT ROWID;
 "#,
+    // 11: senders by name, to recognise a customer's contact writing from a personal address.
+    r#"
+CREATE INDEX messages_from_name ON messages(from_name COLLATE NOCASE);
+"#,
 ];
