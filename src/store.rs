@@ -1081,20 +1081,19 @@ impl Linker<'_> {
         Ok(())
     }
 
-    /// The opportunities holding any of these marks, with how many each holds, most first.
+    /// The two opportunities holding the most of these marks, with how many each holds, most
+    /// first (one statement: the marks go in as a JSON array).
     pub fn opportunities_by_marks(&self, marks: &[i64]) -> Result<Vec<(i64, usize)>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT opportunity FROM quoted_marks WHERE mark = ?1")?;
-        let mut count: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-        for m in marks {
-            for id in stmt.query_map([m], |r| r.get::<_, i64>(0))? {
-                *count.entry(id?).or_default() += 1;
-            }
-        }
-        let mut out: Vec<(i64, usize)> = count.into_iter().collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        Ok(out)
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT opportunity, COUNT(*) AS n FROM quoted_marks \
+             WHERE mark IN (SELECT value FROM json_each(?1)) \
+             GROUP BY opportunity ORDER BY n DESC, opportunity DESC LIMIT 2",
+        )?;
+        let json = serde_json::to_string(marks).unwrap_or_else(|_| "[]".into());
+        let rows = stmt.query_map([json], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as usize))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Adds lookup keys to an opportunity.

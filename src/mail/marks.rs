@@ -11,33 +11,55 @@ const KEEP: u64 = 4;
 
 /// Most marks kept for one of our messages (the start of what we wrote).
 pub const OURS: usize = 32;
-/// Most marks kept for a reply (the start of what it quotes).
-pub const THEIRS: usize = 64;
+/// Most marks kept for a reply (the start of what it quotes: about a hundred words, where our
+/// latest message begins).
+pub const THEIRS: usize = 24;
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn fnv(words: &[String]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for w in words {
-        for b in w.bytes().chain([b' ']) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+/// The hash of each word of `text` (letters and digits, lowercased), one at a time: no word is
+/// allocated.
+fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut chars = text.chars().peekable();
+    std::iter::from_fn(move || {
+        while chars.peek().is_some_and(|c| !c.is_alphanumeric()) {
+            chars.next();
         }
-    }
-    h
+        chars.peek()?;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        while let Some(c) = chars.next_if(|c| c.is_alphanumeric()) {
+            for l in c.to_lowercase() {
+                let mut buf = [0u8; 4];
+                for b in l.encode_utf8(&mut buf).bytes() {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        Some(h)
+    })
 }
 
-fn runs(text: &str) -> impl Iterator<Item = u64> {
-    let w = words(text);
-    let n = w.len().saturating_sub(RUN - 1);
-    (0..n)
-        .map(move |i| fnv(&w[i..i + RUN]))
-        .filter(|h| h % KEEP == 0)
+/// splitmix64's finaliser: every bit of the result depends on every bit of the input.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The kept runs of `text`, lazily: a run's hash combines its words' hashes in order.
+fn runs(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut ring = [0u64; RUN];
+    let mut seen = 0usize;
+    word_hashes(text).filter_map(move |w| {
+        ring[seen % RUN] = w;
+        seen += 1;
+        if seen < RUN {
+            return None;
+        }
+        let h = (0..RUN).fold(0u64, |h, i| {
+            mix(h ^ ring[(seen + i) % RUN]).wrapping_add(i as u64)
+        });
+        (h % KEEP == 0).then_some(h)
+    })
 }
 
 /// Bytes read past the new text: far more than the marks kept need, and a bound on the work
