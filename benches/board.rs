@@ -13,11 +13,13 @@
 //! is built) and, per page, a fixed number of requests over C keep-alive connections: p50, p90,
 //! p99, max and requests/s.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
 #[path = "common/mailgen.rs"]
 mod mailgen;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -45,13 +47,6 @@ fn reply(i: usize) -> String {
          In-Reply-To: <q{i}@lumen.example>\nReferences: <q{i}@lumen.example>\n\n{}\n",
         ANSWERS[i % ANSWERS.len()]
     )
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 struct Serve(Child);
@@ -167,19 +162,12 @@ impl Conn {
     }
 }
 
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let rest = &html[at..];
-    let v = rest.find("value=\"")? + 7;
-    let end = rest[v..].find('"')?;
-    Some(rest[v..v + end].to_string())
-}
-
 /// Logs in through the form and returns the session cookie.
 fn login(port: u16) -> String {
     let mut c = Conn::open(port, "");
     let form = c.request("GET", "/login", None);
-    let token = hidden(&String::from_utf8_lossy(&form.body), "token").expect("login token");
+    let token =
+        common::board::hidden(&String::from_utf8_lossy(&form.body), "token").expect("login token");
     let login_cookie = form.cookies.first().cloned().expect("login cookie");
     c.cookie = login_cookie;
     let done = c.request(
@@ -285,7 +273,7 @@ fn run(deals: usize, conns: usize, requests: usize) {
     for &i in &replies {
         mailgen::write(&mail.join("replies/cur"), &format!("r{i}"), &reply(i));
     }
-    let port = free_port();
+    let port = common::free_port();
     let config = dir.join("config.toml");
     std::fs::write(
         &config,

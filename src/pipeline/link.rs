@@ -189,10 +189,9 @@ fn customer_contact_writing_privately(
     l: &Linker<'_>,
     m: &MessageRow,
 ) -> Result<Option<(i64, String)>> {
-    let free = m
-        .from_addr
-        .rsplit_once('@')
-        .is_some_and(|(_, d)| crate::detect::org::is_free_mail(d));
+    // A free-mail sender's organisation is the address itself (`org_key`, with the config's
+    // `free-mail-domains`), as `orgs_of_sender_name` reads it.
+    let free = m.org.as_deref() == Some(m.from_addr.as_str());
     let name = m.from_name.trim();
     let words = name
         .split_whitespace()

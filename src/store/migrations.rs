@@ -213,7 +213,7 @@ CREATE TABLE link_corrections (
     at TEXT NOT NULL
 ) STRICT;
 "#,
-    // 9: when a deal's title, customer or amount was corrected by hand (`edit`): what was read
+    // 9: when a deal's title or amount was corrected by hand (`edit`): what was read
     // from mail no longer overwrites it (an amount: until a quote dated after the correction).
     r#"
 ALTER TABLE opportunities ADD COLUMN title_edited_at TEXT;
